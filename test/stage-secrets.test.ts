@@ -114,6 +114,29 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it('refuses a secret in a comment of the stage file at the comment, never printed nor excused; words and placeholders in comments pass', () => {
+    const token = SECRET_SAMPLES['github-token']!;
+    const text = qaWithConfig(
+      ['LOG_FORMAT: json  # password: changeme'],
+      `# old DB password: Xk9vQ2mLr7pT (rotated)\n# deploy token ${token}\n`,
+    );
+    // was: nothing said, and the file committed with both
+    const problems = problemsOf({ qa: text });
+    expect(problems.map((p) => p.split(' (a ')[0])).toEqual([
+      'environments/qa.yaml:1:1: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
+      'environments/qa.yaml:2:1: a comment holds a GitHub token',
+    ]);
+    expect(problems.join('\n')).not.toContain(token);
+    expect(problems.join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    expect(problems[1]).toContain("hint: remove it from the comment (once committed, it stays in git's history: rotate it)");
+    // said when the stage stops earlier too, and excused by no secrets.allow entry
+    const unfinished = screenUnfinishedStage({ stage: 'qa', file: 'environments/qa.yaml', text: `# ${token}\napps: 3\n` }, []);
+    expect(unfinished.map((p) => `${p.location?.line}:${p.location?.column} ${p.code}`)).toEqual(['1:1 secrets/value']);
+    expect(problemsOf({ qa: qaWithConfig(['LOG_FORMAT: json  # password: changeme'], '# rotated weekly by the platform team\n') })).toEqual(
+      [],
+    );
+  });
+
   it("accepts an empty value under a secret's name in demoapp's config and a service's env (a password left unset), which secrets.allow could not excuse", () => {
     expect(problemsOf({ qa: qaWithConfig(['DB_PASSWORD: ""', "API_TOKEN: ''"]) })).toEqual([]);
     expect(problemsOf({ x: 'apps:\n  a:\n    stack: service\n    image: a:1\n    env: { DB_PASSWORD: "", SMTP_PASSWORD: "" }\n' })).toEqual(

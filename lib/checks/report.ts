@@ -16,7 +16,7 @@ import {
 import { exceptionLines, fieldPath, toProblem, type FieldPath, type Finding, type UsedException } from './finding.js';
 import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
-import { shownName } from '../model/secret-rules.js';
+import { shownPart } from './secret-places.js';
 import type { KubeObject } from '../model/object.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -143,9 +143,9 @@ export function textReport(items: readonly Located[], objects: number, exception
   return [...textReportPieces(items, objects, formatLabelledProblem, exceptions)].join('');
 }
 
-/** An object as --json names it: its group, kind, namespace and name, each that is a secret hidden (`shownName`). */
+/** An object as --json names it: its group, kind, namespace and name, each that is a secret hidden (`shownPart`). */
 const shownObject = (o: KubeObject) => {
-  const shown = (v: unknown) => (typeof v === 'string' ? shownName(v) : v);
+  const shown = (v: unknown) => (typeof v === 'string' ? shownPart(o, v) : v);
   return { apiVersion: shown(o.apiVersion), kind: shown(o.kind), namespace: shown(o.metadata?.namespace), name: shown(o.metadata?.name) };
 };
 

@@ -3,7 +3,7 @@
  * several lines and the setting's name, and which of how many secrets of one value it is. For the checks' findings (secrets.ts) and
  * a stage file's own (lib/stage-secrets.ts) alike, so that both say a secret the same way. Pure; never a value.
  */
-import { describeSecret, detectSecret, shownName, type SecretMatch } from '../model/secret-rules.js';
+import { describeSecret, detectSecret, maskValue, shownName, type SecretMatch } from '../model/secret-rules.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { MAX_SECRETS_SAID } from '../model/value-secrets.js';
 
@@ -68,15 +68,41 @@ export function secretsSaid(value: string, all: readonly SecretMatch[]): SecretS
 }
 
 /**
- * An object as a message names it (`describeObject`), each of its kind, namespace and name that is a secret (`shownName`: a token
- * pasted as a name, which a finding about the object would print before its message) said as `(a 40-character name, hidden)`.
+ * The texts of the secrets an object holds (secret-strings.ts' `secretTexts`: its module imports this one, which every finding is
+ * made through, and says it here as it loads; findings come from checks, which load it). Until then, none.
+ */
+let secretTextsOf: (o: KubeObject) => readonly string[] = () => [];
+
+/** Says how the secrets an object holds are found (`secretTextsOf`), for the names that equal one: secret-strings.ts, once. */
+export function findObjectSecretsBy(texts: (o: KubeObject) => readonly string[]): void {
+  secretTextsOf = texts;
+}
+
+/** A secret is said within a name from this many characters (a shorter one is likely a word of it: maskSecrets' rule). */
+const SECRET_WITHIN_NAME = 6;
+
+/**
+ * A part of an object's heading (its kind, namespace or name) as a message says it: hidden, `(a 15-character name, hidden)`, when
+ * it is a secret (`shownName`: a token pasted as a name) or equals or holds one of the object's own secrets (a ConfigMap named as
+ * the password it holds, `hunter2-prod-pw`), which its findings would print before messages that hide it.
+ */
+export function shownPart(o: KubeObject, part: string): string {
+  const shown = shownName(part);
+  if (shown !== part || part === '') return shown;
+  const held = secretTextsOf(o).some((t) => t === part || (t.length >= SECRET_WITHIN_NAME && part.includes(t)));
+  return held ? maskValue(part, 'name') : part;
+}
+
+/**
+ * An object as a message names it (`describeObject`), each of its kind, namespace and name that is a secret (`shownPart`: a token
+ * pasted as a name, or a secret the object holds) said as `(a 40-character name, hidden)`.
  */
 export function describeShown(o: KubeObject): string {
   const meta = o.metadata;
   let described = describeObject(o);
   for (const part of [o.kind, meta?.namespace, meta?.name, meta?.generateName])
     if (typeof part === 'string' && part !== '') {
-      const shown = shownName(part);
+      const shown = shownPart(o, part);
       if (shown !== part) described = described.split(part).join(shown);
     }
   return described;

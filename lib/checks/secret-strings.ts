@@ -35,7 +35,7 @@ import {
   type SecretRule,
 } from '../model/secret-rules.js';
 import { detectSecrets } from '../model/value-secrets.js';
-import { placeIn } from './secret-places.js';
+import { findObjectSecretsBy, placeIn } from './secret-places.js';
 import { isSecretHeader } from './secret-headers.js';
 import { isCustomGroup } from './crds.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
@@ -174,6 +174,30 @@ export function secretStrings(o: KubeObject): readonly SecretString[] {
   if (!out) found.set(o, (out = new ObjectScreen(o).run()));
   return out;
 }
+
+/** Per object, the texts of its secrets (`secretTexts`). */
+const texts = new WeakMap<KubeObject, readonly string[]>();
+
+/**
+ * The texts a message about `o` must not print: each secret string's value, its secret and every secret within it (a value of
+ * several, a message quoting the line of its second says no more than of its first), the longest first, so that a value is masked
+ * before a secret within it. For the findings' messages (`maskSecrets`) and the object's name in their headings (secret-places.ts).
+ */
+export function secretTexts(o: KubeObject): readonly string[] {
+  let out = texts.get(o);
+  if (!out) {
+    const strings = secretStrings(o);
+    out =
+      strings.length === 0
+        ? []
+        : [...new Set(strings.flatMap((x) => [x.value, x.secret, ...secretsOfString(x).map((m) => m.secret)]))].sort(
+            (a, b) => b.length - a.length,
+          );
+    texts.set(o, out);
+  }
+  return out;
+}
+findObjectSecretsBy(secretTexts);
 
 /** How a string is judged by the name that holds it (`isSecretSetting`, or a flag's, an annotation's, a header's rule). */
 type ByName = (name: string, value: string) => boolean;

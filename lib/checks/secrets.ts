@@ -26,7 +26,7 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { lastAppliedValues, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { lastAppliedValues, secretStrings, secretTexts, secretsOfString, type SecretString } from './secret-strings.js';
 import { isCookieHeader, secretCookie } from './secret-headers.js';
 import { secretsSaid, withinValue } from './secret-places.js';
 
@@ -233,20 +233,6 @@ export function checkSecretContent(
  * `masked` (masked before) are returned as they are.
  */
 export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Finding> = new Set()): Finding[] {
-  const byObject = new Map<KubeObject, string[]>();
-  const secretsOf = (o: KubeObject) => {
-    let s = byObject.get(o);
-    if (!s) {
-      const strings = secretStrings(o);
-      // the longest first, so that a value is masked before a secret within it
-      // (each secret of a value of several too: a message quoting the line of its second says no more than of its first)
-      s = [...new Set(strings.flatMap((x) => [x.value, x.secret, ...secretsOfString(x).map((m) => m.secret)]))].sort(
-        (a, b) => b.length - a.length,
-      );
-      byObject.set(o, s);
-    }
-    return s;
-  };
   const mask = (text: string, secrets: readonly string[], own: readonly string[]) => {
     let t = text;
     for (const s of secrets) {
@@ -269,7 +255,7 @@ export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Fi
       .map((x) => x.value);
   return findings.map((f) => {
     if (masked.has(f)) return f;
-    const secrets = secretsOf(f.object);
+    const secrets = secretTexts(f.object);
     if (secrets.length === 0) return f;
     const own = ownValues(f);
     // a secret finding's text is made without any value (`checkSecretContent`): masked again, the key's

@@ -5,7 +5,8 @@
  * the shape of its value. Pure and synchronous.
  */
 import { BoundedMap } from './bounded-map.js';
-import { KEY_QUALIFIERS, SECRET_SUFFIXES, isSecretName, isSecretSetting, words } from './secret-names.js';
+import { isSecretName, isSecretSetting, words } from './secret-names.js';
+import { KEY_QUALIFIERS, SECRET_SUFFIXES } from './secret-words.js';
 import { NAME, PATH, isPlaceholder, isTemplated } from './secret-shapes.js';
 
 /**

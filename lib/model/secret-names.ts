@@ -4,14 +4,15 @@
  * property of one (`TOKEN_AUDIENCE`, `PASSWORD_MIN`), and which values under such a name are no
  * secret all the same (a reference, a switch, an authentication method); those of a custom resource's fields, its
  * `{ name, value }` parameters and annotations are secret-field-names.ts, the words that name a property of one
- * secret-properties.ts. Data tables first, each
+ * secret-properties.ts, the words that name a secret secret-words.ts. Data tables first, each
  * measured on real configuration (test/model/secret-corpus.test.ts). Pure and synchronous; the rules
  * over a value's text are in secret-rules.ts, the shapes of values in secret-shapes.ts.
  */
 import { BoundedMap } from './bounded-map.js';
+import { KEY_QUALIFIERS, LAST_WORD_SECRETS, isSecretWord, secretWordOf } from './secret-words.js';
 import { NOT_SECRET_LAST_WORDS } from './secret-properties.js';
 import { unsetText } from './shell-expansions.js';
-import { ID, NAME, QUANTITY, type Shape, isPlaceholder } from './secret-shapes.js';
+import { ID, NAME, OPENSSH_PUBLIC_KEYS, QUANTITY, type Shape, isPlaceholder } from './secret-shapes.js';
 import { isEncryptedValue } from './sealed-secret-values.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
@@ -23,63 +24,6 @@ export function words(name: string): string[] {
     .filter(Boolean);
 }
 
-/** A key with one of these words holds a secret: `DB_PASS`, `PWD`, `API_TOKEN`, `CLIENT_SECRET`. */
-const SECRET_WORDS = new Set([
-  'password',
-  'passwd',
-  'pass',
-  'pwd',
-  'passphrase',
-  'secret',
-  'secrets',
-  'token',
-  'tokens',
-  'credential',
-  'credentials',
-  'creds',
-  'apikey',
-  'privatekey',
-  'secretkey',
-  'accesskey',
-  // Redis's passwords, by the names of its own settings and flags (`--requirepass`, `--masterauth`)
-  'requirepass',
-  'masterauth',
-  // the password sshpass reads from its environment (`SSHPASS=... sshpass -e ssh ...`)
-  'sshpass',
-  // OpenLDAP's: a client's bind password (ldap.conf's `BINDPW`, nslcd's `bindpw`), the directory's root password (slapd.conf's `rootpw`)
-  'bindpw',
-  'rootpw',
-]);
-/**
- * A word that ends in one of these is a secret word run together with another
- * (`ROOTPASSWORD`, `--authtoken`, `clientsecret`); `pass` is left out (`bypass`, `compass`).
- */
-export const SECRET_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token'];
-/** `<word>_KEY` holds a key when the word says which: `SSH_KEY`, `TLS_KEY`, `API_KEY`, `tls.key`. */
-export const KEY_QUALIFIERS: ReadonlySet<string> = new Set([
-  'api',
-  'private',
-  'secret',
-  'access',
-  'ssh',
-  'tls',
-  'ssl',
-  'signing',
-  'encryption',
-  'master',
-  'client',
-  'auth',
-  'license',
-  'session',
-  'hmac',
-  // Airflow's AIRFLOW__CORE__FERNET_KEY, which encrypts its connections; Vault's unseal keys
-  'fernet',
-  'unseal',
-  // an Azure storage account's key (`AZURE_STORAGE_ACCOUNT_KEY`, a connection string's `AccountKey=`), a cloud service account's
-  'account',
-  // a PagerDuty integration's key (`PAGERDUTY_KEY`), with which anyone pages the service's on-call
-  'pagerduty',
-]);
 /**
  * `<word>_KEY` that holds a key for one program and names a thing for another: PagerDuty's `routing_key`,
  * `service_key` and `integration_key` (Alertmanager's `pagerduty_configs`: 32 hex digits, an MD5's length, which
@@ -214,26 +158,13 @@ const SECRET_OBJECT_NAME_SHAPE: Shape = (v) => SECRET_OBJECT_NAME.test(v);
 /** The words of a credential (before `id`, its id: `credentialsId`). */
 const CREDENTIAL_WORDS: ReadonlySet<string> = new Set(['credential', 'credentials', 'creds']);
 
-/** Words that name a secret as a name's last word only: `REDIS_AUTH`, `DB_PW`. */
-const LAST_WORD_SECRETS = new Set(['auth', 'pw']);
-
-/**
- * Words that end in a number as a product's name does, not a secret's word numbered: Auth0, the identity provider
- * (`auth0: enabled`, `SSO_AUTH0: dev-abc.us.auth0.com`, `AUTH0: dev-abc`, as Auth0's SDKs and charts name its settings).
- */
-const NAMED_WITH_NUMBER: ReadonlySet<string> = new Set(['auth0']);
-
 /** Whether words of a name say it is a secret's. */
 function namesSecret(w: readonly string[]): boolean {
   // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what);
   // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW` too, a password as some images and scripts name it (not Playwright's `PW_TEST_REPORTER`)
-  // a word with a number at its end is the word numbered (`PASSWORD2`, `DB_PW1`, `apiKey2`: a second password, as `PASSWORD_2` is)
-  const unnumbered = w.map((x) => (NAMED_WITH_NUMBER.has(x) ? x : x.replace(/(?<=[a-z])[0-9]+$/, '')));
-  if (LAST_WORD_SECRETS.has(unnumbered[unnumbered.length - 1]!)) return true;
-  return unnumbered.some(
-    (x, i) =>
-      SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(unnumbered[i - 1]!)),
-  );
+  const read = w.map(secretWordOf);
+  if (LAST_WORD_SECRETS.has(read[read.length - 1]!)) return true;
+  return read.some((x, i) => isSecretWord(x) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(read[i - 1]!)));
 }
 
 /**
@@ -302,9 +233,10 @@ const SECRET_OBJECT_QUALIFIERS = new Set([
  */
 export function namesSecretObject(w: readonly string[]): boolean {
   const last = w[w.length - 1] ?? '';
-  return (
-    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')))
-  );
+  const before = w[w.length - 2] ?? '';
+  // `keys` after a word that makes `<word>_KEY` a key holds keys (`apiKeys`, `SSH_KEYS`); after `secret` it may name a Secret's
+  if (last === 'keys' && before !== 'secret' && KEY_QUALIFIERS.has(before)) return false;
+  return NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(before)));
 }
 
 /**
@@ -345,13 +277,15 @@ function judgeSetting(name: string, value: string, expand: boolean): boolean {
   const v = value.trim();
   // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
   // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
-  if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v) || PASSWD_FILE.test(v)) return false;
+  if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v) || PASSWD_FILE.test(v) || OPENSSH_PUBLIC_KEYS(v))
+    return false;
   // a value of references and text (Kubernetes' `$(SECRETS_DIR)/db-password`, a shell's `${X:-<default>}`): the text it holds with
   // them unset, whether they stand for nothing or a word (`/db-password`, `x/db-password`: a path under `DB_PASSWORD_FILE`); that
   // text is not read for references again (a `$` kept before each, `$$$(x)(x)`, made one call and one copy per `$`)
   const unset = expand && v.includes('$') ? unsetText(v, true, '') : undefined;
   if (unset !== undefined) return judgeSetting(name, unset, false) && judgeSetting(name, unsetText(v, true, 'x')!, false);
-  if (verdict !== true) return !verdict(v);
+  // a file's text of one line ends in a line break, which the trim took away (`init-passwords.sql: "CREATE USER ...;\n"`)
+  if (verdict !== true) return !verdict(SETTINGS_FILE.test(name) && /\n\s*$/.test(value) ? `${v}\n` : v);
   const w = words(name);
   const last = w[w.length - 1]!;
   if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;

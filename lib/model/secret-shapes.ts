@@ -133,6 +133,15 @@ export const COMMAND: Shape = (v) => {
  */
 export const DIGEST: Shape = (v) => /^(?:sha(?:1|224|256|384|512)|md5):[0-9a-fA-F]{32,128}$/.test(v);
 
+/**
+ * OpenSSH public keys, one a line as an authorized_keys file has them (`ssh-ed25519 AAAA... alice@example.com`): public whatever
+ * the setting's name (`SSH_KEY`, `sshKeys`); a secret in a line's comment is still found by its content.
+ */
+export const OPENSSH_PUBLIC_KEYS: Shape = (v) =>
+  /^(?:(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}(?:[ \t][^\n]*)?(?:\r?\n|$))+$/.test(
+    v,
+  );
+
 /** Anything: a certificate or a public key is public (a private key in it is found by its content). */
 export const PUBLIC: Shape = () => true;
 

@@ -25,6 +25,7 @@ import { isLabelValue } from './setting-labels.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { CREDENTIAL_CALL_RULE } from './credential-calls.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
+import { SECRET_LIST_RULE } from './secret-list-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
@@ -51,6 +52,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => settingOf(m) !== undefined,
     setting: settingOf,
   },
+  SECRET_LIST_RULE,
   {
     id: 'netrc-password',
     description: 'a password in a .netrc entry (machine <host> login <user> password <password>)',

@@ -284,6 +284,61 @@ describe('secret values in objects', () => {
     }
   });
 
+  it("never names an object by a secret it holds, though the name is no secret alone, in every finding's heading, text, --json and SARIF", () => {
+    const password = 'hunter2-prod-pw';
+    for (const o of [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: password, namespace: 'qa' }, data: { DB_PASSWORD: password } },
+      // within a longer name, and as the namespace, under an exception used too
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `app-${password}`, namespace: 'qa' },
+        data: { DB_PASSWORD: password, 'bad key!': 'x' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'a',
+          namespace: password,
+          annotations: { 'secrets.stagecraft.dev/allow': 'data.DB_PASSWORD (secret-name): a test fixture of the team' },
+        },
+        data: { DB_PASSWORD: password, 'bad key!': 'x' },
+      },
+    ] as KubeObject[]) {
+      const { findings, exceptions } = checkObjects([o]);
+      expect(findings.length).toBeGreaterThan(0);
+      const located = locateFindings(findings, () => ({ file: 'a.yaml', line: 1, column: 1 }));
+      // was: 'ConfigMap qa/hunter2-prod-pw: data.DB_PASSWORD: is the value of ... (a 15-character value, hidden)'
+      for (const report of [
+        textReport(located, 1, exceptions),
+        jsonReport(located, 1, exceptions),
+        sarifReport(
+          located,
+          '0.0.0',
+          exceptions.map((exception) => ({ exception })),
+        ),
+      ]) {
+        expect(report).toContain('ConfigMap');
+        expect(report).not.toContain(password);
+        expect(report).toMatch(/\(a 1[59]-character name, hidden\)/);
+      }
+    }
+    // a name that merely holds a short secret, or one another object holds, is said
+    const short = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-app', namespace: 'qa' },
+      data: { PASSWORD: 'app' },
+    } as KubeObject;
+    expect(
+      textReport(
+        locateFindings(checkObjects([short]).findings, () => undefined),
+        1,
+      ),
+    ).toContain('ConfigMap qa/web-app:');
+  });
+
   it('says 16 secrets of a value one by one and counts the rest', () => {
     const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
     const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));

@@ -35,6 +35,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'command-password': 'mysqldump -h db.internal -uroot -phunter2k shop',
   'piped-password': 'echo hunter2k | docker login -u ci --password-stdin registry.example.com',
   'secret-setting': 'server.port=8080\nspring.datasource.password=S3cr3tP4ssw0rd!\n',
+  'secret-list': 'auth:\n  tokens:\n    - kR3x9vLm2pQ7\n    - Xk9vQ2mLr7pT\n',
   'yaml-block-setting': 'db:\n  host: mysql\n  password: |-\n    S3cr3tP4ssw0rd!\n  pool: 5\n',
   'spaced-setting': 'port 6379\nrequirepass S3cr3tP4ssw0rd!\nappendonly yes\n',
   'flag-argument': 'exec redis-server --port 6379 --requirepass S3cr3tP4ssw0rd! --appendonly yes',

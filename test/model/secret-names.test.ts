@@ -35,6 +35,27 @@ describe('secret-looking key names', () => {
     'DB_PASSWORD1',
     'apiKey2',
     'DB_PW2',
+    // a secret's word in the plural, a list or map of them, alone, in a compound or run together
+    'passwords',
+    'db_passwords',
+    'DB_PASSWORDS',
+    'adminPasswords',
+    'dbpasswords',
+    'passphrases',
+    'pwds',
+    'apiKeys',
+    'API_KEYS',
+    'apikeys',
+    'secretKeys',
+    'accessKeys',
+    'privateKeys',
+    'sshKeys',
+    'signingKeys',
+    'encryptionKeys',
+    // `pass` run together with whose it is, as images and scripts name it
+    'DBPASS',
+    'rootpass',
+    'SMTPPASS',
   ])('%s holds a secret', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -71,6 +92,21 @@ describe('secret-looking key names', () => {
     'auth0',
     'SSO_AUTH0',
     'ENABLE_AUTH0',
+    // plurals of other words, keys that are no secret's, a Secret's or its key's name, Vault's userpass method
+    'passes',
+    'bypasses',
+    'keys',
+    'publicKeys',
+    'sshAuthorizedKeys',
+    'sortKeys',
+    'primaryKeys',
+    'hotkeys',
+    'keyRef',
+    'keyRefs',
+    'secretName',
+    'passwordPolicy',
+    'passwordPolicies',
+    'userpass',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
   });
@@ -208,6 +244,40 @@ describe('secret-looking key names', () => {
       ['TOKEN_LABEL', 'hunter'],
     ])
       expect(isSecretSetting(name, value), name).toBe(true);
+  });
+
+  it('a plural secret name is judged as its word: a list of passwords or keys is secret, a property of them or a Secret named is not', () => {
+    for (const [name, value] of [
+      ['passwords', 'hunter2x'],
+      ['db_passwords', 'Xk9vQ2mLr7pT'],
+      // keys after a word that makes them keys hold keys, of a Secret's name's shape too
+      ['apiKeys', 'abcdef0123456789abcdef0123456789'],
+      ['SSH_KEYS', 'my-deploy-key'],
+      ['passphrases', 'correct horse battery staple'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+    for (const [name, value] of [
+      // a property of the secrets, as of one
+      ['PASSWORDS_FILE', '/run/secrets/passwords'],
+      ['API_KEYS_HEADER', 'X-API-Key'],
+      ['passwordsMinLength', '12'],
+      // the keys of a Secret, the Secrets named
+      ['secretKeys', 'password'],
+      ['secrets', 'db-creds'],
+      ['imagePullSecrets', 'regcred'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    expect(detectSecret('db:\n  passwords: Xk9vQ2mLr7pT\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('ADMIN_API_KEYS=hunter2x\n')?.rule.id).toBe('secret-setting');
+  });
+
+  it("takes OpenSSH public keys for public under any name (SSH_KEY, sshKeys), and a secret in a key's comment for one", () => {
+    const keys =
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@example.com\n' +
+      'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 bob\n';
+    expect(['SSH_KEY', 'sshKeys', 'apiKeys'].filter((n) => isSecretSetting(n, keys))).toEqual([]);
+    expect(isSecretSetting('SSH_KEY', `${keys}Xk9vQ2mLr7pT\n`)).toBe(true);
+    expect(detectSecret('ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789')?.rule.id).toBe('github-token');
   });
 
   it("an /etc/passwd file's lines under passwd (nss_wrapper's, an image run as any user) hold no secret; a hash or a word there does", () => {

@@ -232,6 +232,15 @@ describe('the secret rules', () => {
     expect(detectSecret(`--discovery-token-ca-cert-hash ${pin.slice(7)}x1`)?.rule.id).toBe('flag-argument');
   });
 
+  it('take an AWS access key id as AWS issues it, in upper case; a lower-case akia... is no credential, and the secret key beside it is found by its own rule', () => {
+    // AWS issues key ids in upper case (AKIA long-term, ASIA temporary) and matches them exactly: `akia...` signs no request
+    for (const id of ['AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A']) expect(detectSecret(`aws_access_key_id = ${id}`)?.secret).toBe(id);
+    for (const text of ['akiaiosfodnn7example', 'host: akiaiosfodnn7example.internal', 'Akiaiosfodnn7example'])
+      expect(detectSecret(text)).toBeUndefined();
+    // the secret access key is mixed case: found whatever case the id beside it is written in
+    expect(detectSecret('akiaiosfodnn7example:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')?.rule.id).toBe('aws-secret-access-key');
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one

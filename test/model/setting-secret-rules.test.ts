@@ -16,6 +16,30 @@ const PARAMETERS_NOT_SECRET: readonly (readonly [string, string])[] = [
 ];
 
 describe('the secret rules of settings written as text', () => {
+  it("find the items of a YAML list under a secret's name, a block's or a flow's, of a password's mix; not a list of names, mappings or references", () => {
+    // was: nothing found, a list's items being no value on the key's line
+    for (const text of [
+      'users:\n  passwords:\n    - Xk9vQ2mLr7pT\n',
+      'password:\n- hunter2x # the old one\n',
+      'api_keys:\n  - abcdef0123456789abcdef0123456789\n',
+      "tokens: ['kR3x9vLm2pQ7', Xk9vQ2mLr7pT]\n",
+      '- name: ci\n  tokens:\n    - "kR3x9vLm2pQ7"\n',
+    ])
+      expect(detectSecret(text)?.rule.id, text).toBe('secret-list');
+    for (const text of [
+      'secrets:\n  - GITHUB_TOKEN\n  - NPM_TOKEN\n',
+      'tokens: [access, refresh]\n',
+      'imagePullSecrets:\n  - name: regcred\n',
+      'tokens:\n  - type: bearer\n    value: $(TOKEN)\n',
+      'passwords:\n  - $' + '{DB_PASSWORD}\n  - "{{ .Values.pw }}"\n',
+      'auth:\n  tokens:\n    - /run/secrets/token\n',
+      'secretKeys: [password, username]\n',
+      'passwordPolicy:\n  - length(8)\n',
+      'hosts:\n  - Xk9vQ2mLr7pT\n',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+  });
+
   it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
     for (const file of [
       '<config><db><password>hunter2b</password></db></config>',
