@@ -4,11 +4,10 @@
  * problems placed at each setting before anything is rendered. Pure.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
-import { clockChanges } from '../../lib/model/clock-changes.js';
+import { clockChanges, firstRunIn } from '../../lib/model/clock-changes.js';
 import {
   SCHEDULE_HINT,
   TIME_ZONE_HINT,
-  cronMatches,
   cronScheduleProblem,
   cronSpec,
   timeZoneProblem,
@@ -57,11 +56,10 @@ function clockChangeProblem(spec: CronSpec | undefined, zone: string, path: read
   if (!spec || spec.hoursStar) return undefined;
   const met = { forward: undefined as WallTime | undefined, back: undefined as WallTime | undefined, windows: new Set<string>() };
   for (const change of clockChanges(zone)) {
-    if (![...change.hours].some((h) => spec.hours.has(h))) continue;
-    const at = change.times.find((t) => cronMatches(spec, t));
+    const at = firstRunIn(spec, change);
     if (!at) continue;
     met[change.direction] ??= at;
-    met.windows.add(`${clock(change.times[0])}-${clock(change.times.at(-1)!)}`);
+    met.windows.add(`${clock(change.first)}-${clock(change.last)}`);
   }
   const { forward, back } = met;
   if (!forward && !back) return undefined;
