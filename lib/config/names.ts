@@ -206,8 +206,24 @@ export function unknownStack(p: PathProblem, stacks: readonly string[]): PathPro
     message: `apps.${name} is not a stack${guess ? `; did you mean '${guess}'?` : ` (the stacks are: ${stacks.join(', ')})`}`,
     hint:
       'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings; ' +
-      `a stack of your own (apps/${name}.ts) is known once apps/index.ts imports it and lists it in STACKS`,
+      `a stack of your own (apps/${name}.ts) ${LIST_YOUR_STACK}`,
   };
+}
+
+/** Where a stack of a team's own becomes known (README 'Your own stack', step 2). */
+const LIST_YOUR_STACK = 'is known once apps/index.ts imports it and lists it in STACKS';
+
+/**
+ * `stack:` naming a stack there is not, and none close (a misspelled one has the schema's did you
+ * mean): a team's own not yet listed in STACKS, as `unknownStack` says of an app named after it.
+ * The hint does not repeat the value, which the message shows as the schema's messages show values.
+ */
+export function unlistedStack(p: PathProblem, stacks: readonly string[], named: (app: string) => unknown): PathProblem {
+  if (p.path.length !== 3 || p.path[0] !== 'apps' || p.path[2] !== 'stack' || p.hint !== undefined) return p;
+  const stack = named(String(p.path[1]));
+  // one close to a stack's name is that stack misspelt: the message says which (did you mean)
+  if (typeof stack !== 'string' || stacks.includes(stack) || didYouMean(stack, stacks)) return p;
+  return { ...p, hint: `a stack of your own (apps/<its name>.ts) ${LIST_YOUR_STACK}` };
 }
 
 /**
