@@ -59,6 +59,18 @@ describe('an app whose stack: names a stack that is not listed', () => {
   });
 });
 
+describe('an app named after no stack', () => {
+  it('is not printed when its name looks like a secret (a token pasted as a key), neither in the message nor in the hint', () => {
+    const token = 'glpat-x7kq2mv9rt4bz8wn3hcy';
+    const told = problemsOf(['apps:', `  ${token}:`, '    image: team/web:1', ''].join('\n'));
+    expect(told).toEqual([
+      `environments/dev.yaml:2:3: apps: (a 26-character key, hidden) is not a stack (the stacks are: ${Object.keys(STACKS).join(', ')})\n` +
+        '  hint: to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings; a stack of your own (apps/<its name>.ts) is known once apps/index.ts imports it and lists it in STACKS',
+    ]);
+    expect(told.join('\n')).not.toContain('x7kq2mv9');
+  });
+});
+
 describe('loading a broken stage file reports every problem with file:line:col', () => {
   const f = (name: string) => `test/fixtures/stages/${name}.yaml`;
   it.each([
