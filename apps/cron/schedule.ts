@@ -4,11 +4,10 @@
  * problems placed at each setting before anything is rendered. Pure.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
-import { clockChanges } from '../../lib/model/clock-changes.js';
+import { type ClockChange, clockChanges, firstRunIn } from '../../lib/model/clock-changes.js';
 import {
   SCHEDULE_HINT,
   TIME_ZONE_HINT,
-  cronMatches,
   cronScheduleProblem,
   cronSpec,
   timeZoneProblem,
@@ -47,39 +46,43 @@ function datesOf(spec: CronSpec | undefined): 'none' | 'leap' | 'some' {
 const clock = (t: WallTime) => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 
 /**
- * Why a schedule that runs at given hours (not every hour: an hourly one runs once in each hour
- * there is) misses a day or runs twice in `zone`, whose clocks change: robfig/cron, which the
- * CronJob controller runs, reads the zone's wall clock, on which a time the clocks skip going
- * forward never comes that day, and one they pass twice going back comes twice. Undefined when no
- * change meets a time it runs at.
+ * Why a schedule that runs at given hours (not every hour, by `*` or by all 24 named: an hourly one
+ * runs once in each hour there is) misses a run or runs twice in `zone`, whose clocks change:
+ * robfig/cron, which the CronJob controller runs, reads the zone's wall clock, on which a time the
+ * clocks skip going forward never comes that day, and one they pass twice going back comes twice.
+ * Each is said with its time and a date it comes (of the years read: `clockChanges`), since a zone
+ * of the southern hemisphere goes back in the first half of the year and forward in the second.
+ * Undefined when no change meets a time it runs at.
  */
 function clockChangeProblem(spec: CronSpec | undefined, zone: string, path: readonly string[]): SettingsProblem | undefined {
-  if (!spec || spec.hoursStar) return undefined;
-  const met = { forward: undefined as WallTime | undefined, back: undefined as WallTime | undefined, windows: new Set<string>() };
+  if (!spec || spec.hours.size === 24) return undefined;
+  const met: Partial<Record<ClockChange['direction'], { at: string; date: string }>> = {};
+  const windows = new Set<string>();
   for (const change of clockChanges(zone)) {
-    if (![...change.hours].some((h) => spec.hours.has(h))) continue;
-    const at = change.times.find((t) => cronMatches(spec, t));
+    const at = firstRunIn(spec, change);
     if (!at) continue;
-    met[change.direction] ??= at;
-    met.windows.add(`${clock(change.times[0])}-${clock(change.times.at(-1)!)}`);
+    met[change.direction] ??= { at: clock(at), date: change.date };
+    windows.add(`${clock(change.first)}-${clock(change.last)}`);
   }
   const { forward, back } = met;
   if (!forward && !back) return undefined;
   const controller = "(the CronJob controller reads the zone's wall clock)";
+  const skipped = forward && `skip going forward (e.g. on ${forward.date})`;
+  const repeated = back && `pass twice going back (e.g. on ${back.date})`;
   const message =
     forward && back
-      ? clock(forward) === clock(back)
-        ? `runs at ${clock(forward)} in ${zone}, which its clocks skip going forward and pass twice going back: the CronJob does not run on the first of those days and runs twice on the second ${controller}`
-        : `runs at ${clock(forward)} in ${zone}, which its clocks skip going forward, and at ${clock(back)}, which they pass twice going back: the CronJob does not run on the first of those days and runs twice on the second ${controller}`
+      ? forward.at === back.at
+        ? `runs at ${forward.at} in ${zone}, a time its clocks ${skipped} and ${repeated}: the CronJob does not run at ${forward.at} on the day they go forward, and runs twice at ${back.at} on the day they go back ${controller}`
+        : `runs at ${forward.at} in ${zone}, a time its clocks ${skipped}, and at ${back.at}, which they ${repeated}: the CronJob does not run at ${forward.at} on the day they go forward, and runs twice at ${back.at} on the day they go back ${controller}`
       : forward
-        ? `runs at ${clock(forward)} in ${zone}, which its clocks skip going forward: that day the CronJob does not run ${controller}`
-        : `runs at ${clock(back!)} in ${zone}, which its clocks pass twice going back: that day the CronJob runs twice ${controller}`;
+        ? `runs at ${forward.at} in ${zone}, a time its clocks ${skipped}: that day the CronJob does not run at ${forward.at} ${controller}`
+        : `runs at ${back!.at} in ${zone}, a time its clocks ${repeated}: that day the CronJob runs twice at ${back!.at} ${controller}`;
   return {
     code: 'config/invalid',
     severity: 'warning',
     path: [...path, 'schedule'],
     message,
-    hint: `run it outside ${[...met.windows].join(' and ')} (the times the clocks change), or set timeZone: Etc/UTC, whose clocks never change`,
+    hint: `run it outside ${[...windows].join(' and ')} (the times the clocks change), or set timeZone: Etc/UTC, whose clocks never change`,
   };
 }
 

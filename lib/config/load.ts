@@ -16,7 +16,7 @@ import { refineEdge } from '../edge/refine.js';
 import { externalSecretProblems, secretKindConflicts, secretsMadeOutside } from '../required-secrets.js';
 import { refineStageImages } from './images.js';
 import { readStage, writtenScalars, type LoadOptions } from './read-stage.js';
-import { appNameProblems, isAppName, otherStackSetting, stackNamedApps, stageNameProblems, unknownStack } from './names.js';
+import { appNameProblems, isAppName, otherStackSetting, stackNamedApps, stageNameProblems, unknownStack, unlistedStack } from './names.js';
 
 export { MAX_ALIAS_COUNT, type LoadOptions } from './read-stage.js';
 
@@ -145,7 +145,9 @@ export class StageLoader<S extends StackMap> {
         (app) => byName.get(app)?.stack,
       );
     const schemaProblems = stackNamedApps(
-      this.validator.problems(data, [], written).map((p) => otherStack(unknownStack(p, stacks))),
+      this.validator
+        .problems(data, [], written)
+        .map((p) => otherStack(unlistedStack(unknownStack(p, stacks), stacks, (app) => valueAt(data, ['apps', app, 'stack'])))),
       stageFile.apps,
       stacks,
     );

@@ -14,6 +14,7 @@ import { APP_NAME, NAMESPACE_CHART } from './stage-schema.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
 import { MAX_QUOTED_CHARS, shorten } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { detectSecretOrEncoded, maskValue } from '../model/secret-rules.js';
 import { settingNames, type PathProblem } from './validate.js';
 
 /**
@@ -190,6 +191,9 @@ export function appNameProblems(apps: unknown, stage: string, objectNames: (app:
   return problems;
 }
 
+/** Where a stack of a team's own becomes known (README 'Your own stack', step 2). */
+const LIST_YOUR_STACK = 'is known once apps/index.ts imports it and lists it in STACKS';
+
 /**
  * An app under `apps:` that is neither a stack nor says which stack it is an instance of is most
  * likely a misspelled stack, or a team's own stack not yet listed in STACKS: say so, rather than
@@ -199,15 +203,30 @@ export function unknownStack(p: PathProblem, stacks: readonly string[]): PathPro
   if (p.code !== 'config/missing' || p.path.length !== 2 || p.path[0] !== 'apps' || !p.message.endsWith("'stack'")) return p;
   const name = String(p.path[1]);
   const guess = didYouMean(name, stacks);
+  const secret = detectSecretOrEncoded(name) !== undefined;
   return {
     code: 'config/unknown-stack',
     path: ['apps'],
     key: name,
-    message: `apps.${name} is not a stack${guess ? `; did you mean '${guess}'?` : ` (the stacks are: ${stacks.join(', ')})`}`,
+    // a name that looks like a secret (a token pasted as a key, and a valid name: glpat-...) is not printed, as the schema's keys are not
+    message: `${secret ? `apps: ${maskValue(name, 'key')}` : `apps.${name}`} is not a stack${guess ? `; did you mean '${guess}'?` : ` (the stacks are: ${stacks.join(', ')})`}`,
     hint:
       'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings; ' +
-      `a stack of your own (apps/${name}.ts) is known once apps/index.ts imports it and lists it in STACKS`,
+      `a stack of your own (apps/${secret ? '<its name>' : name}.ts) ${LIST_YOUR_STACK}`,
   };
+}
+
+/**
+ * `stack:` naming a stack there is not, and none close (a misspelled one has the schema's did you
+ * mean): a team's own not yet listed in STACKS, as `unknownStack` says of an app named after it.
+ * The hint does not repeat the value, which the message shows as the schema's messages show values.
+ */
+export function unlistedStack(p: PathProblem, stacks: readonly string[], named: (app: string) => unknown): PathProblem {
+  if (p.path.length !== 3 || p.path[0] !== 'apps' || p.path[2] !== 'stack' || p.hint !== undefined) return p;
+  const stack = named(String(p.path[1]));
+  // one close to a stack's name is that stack misspelt: the message says which (did you mean)
+  if (typeof stack !== 'string' || stacks.includes(stack) || didYouMean(stack, stacks)) return p;
+  return { ...p, hint: `a stack of your own (apps/<its name>.ts) ${LIST_YOUR_STACK}` };
 }
 
 /**

@@ -64,6 +64,12 @@ export class CpuAutoscaler extends Construct {
       );
     }
     const scaled = target ?? { kind: 'Deployment', name: deploymentName! };
+    // the type says so to TypeScript; a kind read from a setting or cast reaches here too, and 'DaemonSet' had no apiVersion
+    if (!Object.hasOwn(SCALED_KINDS, scaled.kind)) {
+      throw new Error(
+        `HorizontalPodAutoscaler '${props.name}': 'target' names a ${JSON.stringify(scaled.kind)}, which it cannot scale: the kinds it scales are ${Object.keys(SCALED_KINDS).join(', ')}`,
+      );
+    }
     this.apiObject = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: { name: props.name, labels: props.version === undefined ? undefined : { 'app.kubernetes.io/version': props.version } },
       spec: {

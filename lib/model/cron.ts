@@ -106,8 +106,6 @@ export interface CronSpec {
   readonly weekdays: ReadonlySet<number>;
   readonly daysStar: boolean;
   readonly weekdaysStar: boolean;
-  /** Whether the hour field is `*`: the schedule runs every hour of its days. */
-  readonly hoursStar: boolean;
 }
 
 /** The descriptors robfig/cron reads as fields (parseDescriptor); `@every` is a delay, no time of day. */
@@ -165,7 +163,6 @@ export function cronSpec(schedule: string): CronSpec | undefined {
     weekdays: weekdays.values,
     daysStar: days.star,
     weekdaysStar: weekdays.star,
-    hoursStar: hours.star,
   };
 }
 

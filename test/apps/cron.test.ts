@@ -209,22 +209,40 @@ describe('the cron stack', () => {
         .load(cronStage([`schedule: "${schedule}"`, `timeZone: ${timeZone}`, 'image: team/report:1']), 'environments/x.yaml')
         .warnings.map(formatProblem);
     expect(warned('30 2 * * *', 'Europe/Berlin')).toEqual([
-      "environments/x.yaml:4:15: warning: apps.report.schedule runs at 02:30 in Europe/Berlin, which its clocks skip going forward and pass twice going back: the CronJob does not run on the first of those days and runs twice on the second (the CronJob controller reads the zone's wall clock)\n" +
+      "environments/x.yaml:4:15: warning: apps.report.schedule runs at 02:30 in Europe/Berlin, a time its clocks skip going forward (e.g. on 2026-03-29) and pass twice going back (e.g. on 2026-10-25): the CronJob does not run at 02:30 on the day they go forward, and runs twice at 02:30 on the day they go back (the CronJob controller reads the zone's wall clock)\n" +
         '  hint: run it outside 02:00-02:59 (the times the clocks change), or set timeZone: Etc/UTC, whose clocks never change',
     ]);
     // Chile's clocks go from 00:00 to 01:00 in September, and from 00:00 back to 23:00 in April
     expect(warned('@daily', 'America/Santiago')).toEqual([
-      expect.stringContaining('runs at 00:00 in America/Santiago, which its clocks skip going forward: that day the CronJob does not run'),
+      expect.stringContaining(
+        'runs at 00:00 in America/Santiago, a time its clocks skip going forward (e.g. on 2026-09-06): that day the CronJob does not run at 00:00',
+      ),
     ]);
     expect(warned('30 1 * * *', 'America/New_York')).toEqual([
-      expect.stringContaining('runs at 01:30 in America/New_York, which its clocks pass twice going back: that day the CronJob runs twice'),
+      expect.stringContaining(
+        'runs at 01:30 in America/New_York, a time its clocks pass twice going back (e.g. on 2026-11-01): that day the CronJob runs twice at 01:30',
+      ),
+    ]);
+    // in the southern hemisphere the clocks go back in April and forward in October: each said with its date
+    expect(warned('30 2 * * *', 'Australia/Sydney')).toEqual([
+      expect.stringContaining('skip going forward (e.g. on 2026-10-04) and pass twice going back (e.g. on 2026-04-05)'),
+    ]);
+    // a schedule of several hours misses one run, or runs one twice, not the whole day
+    expect(warned('0 */2 * * *', 'Europe/Berlin')).toEqual([
+      expect.stringContaining(
+        'the CronJob does not run at 02:00 on the day they go forward, and runs twice at 02:00 on the day they go back',
+      ),
     ]);
     // March 29 is the last Sunday of March in 2026 (and 2037): whatever the year, the check looks at every date the rule gives
-    expect(warned('30 2 29 3 *', 'Europe/Berlin')).toEqual([expect.stringContaining('which its clocks skip going forward')]);
+    expect(warned('30 2 29 3 *', 'Europe/Berlin')).toEqual([
+      expect.stringContaining('a time its clocks skip going forward (e.g. on 2026-03-29):'),
+    ]);
     for (const [schedule, zone] of [
       ['30 2 * * 1-5', 'Europe/Berlin'], // weekdays: Berlin's clocks change on Sundays
       ['30 2 1 * *', 'Europe/Berlin'], // the 1st: never the last Sunday of a month
       ['30 * * * *', 'Europe/Berlin'], // every hour: once in each hour there is
+      ['30 0-23 * * *', 'Europe/Berlin'], // the same, its hours named
+      ['30 */1 * * *', 'Europe/Berlin'],
       ['0 3 * * *', 'Europe/Berlin'], // 03:00 comes once either way
       ['30 2 * * *', 'Asia/Tokyo'], // no daylight saving time
       ['30 2 * * *', 'Etc/UTC'],

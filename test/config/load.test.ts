@@ -44,6 +44,33 @@ describe('an app named after a stack that names another stack with stack:', () =
   });
 });
 
+describe('an app whose stack: names a stack that is not listed', () => {
+  it("is told that a team's own stack is known once listed in STACKS, as an app named after one is, without the value again", () => {
+    // README 'Your own stack': apps/ledger.ts written, apps/index.ts not edited yet
+    const text = ['apps:', '  db:', '    stack: ledger', '    image: team/ledger-db:15.4', ''].join('\n');
+    expect(problemsOf(text)).toEqual([
+      `environments/dev.yaml:3:12: apps.db.stack must be one of ${Object.keys(STACKS)
+        .map((s) => `'${s}'`)
+        .join(', ')} (found "ledger")\n` +
+        '  hint: a stack of your own (apps/<its name>.ts) is known once apps/index.ts imports it and lists it in STACKS',
+    ]);
+    // a stack: of another type is the schema's alone
+    expect(problemsOf(['apps:', '  db:', '    stack: 5', ''].join('\n'))[0]).not.toContain('hint');
+  });
+});
+
+describe('an app named after no stack', () => {
+  it('is not printed when its name looks like a secret (a token pasted as a key), neither in the message nor in the hint', () => {
+    const token = 'glpat-x7kq2mv9rt4bz8wn3hcy';
+    const told = problemsOf(['apps:', `  ${token}:`, '    image: team/web:1', ''].join('\n'));
+    expect(told).toEqual([
+      `environments/dev.yaml:2:3: apps: (a 26-character key, hidden) is not a stack (the stacks are: ${Object.keys(STACKS).join(', ')})\n` +
+        '  hint: to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings; a stack of your own (apps/<its name>.ts) is known once apps/index.ts imports it and lists it in STACKS',
+    ]);
+    expect(told.join('\n')).not.toContain('x7kq2mv9');
+  });
+});
+
 describe('loading a broken stage file reports every problem with file:line:col', () => {
   const f = (name: string) => `test/fixtures/stages/${name}.yaml`;
   it.each([

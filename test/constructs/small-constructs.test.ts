@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
+import { CpuAutoscaler, type ScaleTarget } from '../../lib/constructs/cpu-autoscaler.js';
 import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
@@ -43,6 +43,22 @@ describe('CpuAutoscaler', () => {
     expect(() => new CpuAutoscaler(chart(), 'h', { name: 'ledger', minReplicas: 1, maxReplicas: 3 })).toThrow(
       "HorizontalPodAutoscaler 'ledger': give 'deploymentName' (a Deployment) or 'target' (its kind and name): it scales nothing",
     );
+  });
+
+  it('rejects a target of a kind it cannot scale, which TypeScript alone would not stop in a kind read or cast', () => {
+    for (const kind of ['DaemonSet', 'CronJob', 'toString', 'statefulset']) {
+      expect(
+        () =>
+          new CpuAutoscaler(chart(), 'h', {
+            name: 'db',
+            target: { kind, name: 'db' } as unknown as ScaleTarget,
+            minReplicas: 1,
+            maxReplicas: 3,
+          }),
+      ).toThrow(
+        `HorizontalPodAutoscaler 'db': 'target' names a "${kind}", which it cannot scale: the kinds it scales are Deployment, StatefulSet, ReplicaSet`,
+      );
+    }
   });
 
   it('targets 70% CPU by default', () => {
