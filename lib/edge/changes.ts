@@ -18,7 +18,7 @@ import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { POINT_DNS, dnsChanges, type DnsChange } from './dns-changes.js';
-import { handEditWarnings } from './hand-edits.js';
+import { handEditWarnings, recordedEdgeFiles } from './hand-edits.js';
 
 /**
  * `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs, and what a machine
@@ -269,12 +269,8 @@ function floatingLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
   ];
 }
 
-/** Whether an output's inventory (its text) lists haproxy.cfg among its edge files (`edge files: <n>`, then `<digest> <path>` lines). */
-function listsEdge(inventory: string): boolean {
-  const lines = inventory.split('\n');
-  const from = lines.findIndex((l) => l.startsWith('edge files: '));
-  return from >= 0 && lines.slice(from + 1).some((l) => l.endsWith(` ${HAPROXY_PATH}`));
-}
+/** Whether an output's inventory (its text) lists haproxy.cfg among its edge files. */
+const listsEdge = (inventory: string): boolean => recordedEdgeFiles(inventory).has(HAPROXY_PATH);
 
 /**
  * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
@@ -300,8 +296,11 @@ export function edgeChangeWarnings(
   if (!declared && !listsEdge(readOutput?.(INVENTORY_FILE) ?? '')) return [];
   const before = readOutput?.(HAPROXY_PATH);
   const now = new Map(files.map((f) => [f.path, f.content]));
+  const inventory = readOutput?.(INVENTORY_FILE);
+  // its inventory, with the edge files, tells dns-changes.ts what the output had when a hand took a file away
+  const recorded = (files: Map<string, string>) => (inventory === undefined ? files : files.set(INVENTORY_FILE, inventory));
   // an edge new in an output that had none (put back): where to point the hosts; not said of a stage's first output
-  if (before === undefined) return declared && readOutput?.(INVENTORY_FILE) !== undefined ? dnsWarnings(new Map(), now) : [];
+  if (before === undefined) return declared && inventory !== undefined ? dnsWarnings(recorded(new Map()), now) : [];
   const moved =
     after === undefined
       ? []
@@ -325,9 +324,8 @@ export function edgeChangeWarnings(
     hint,
   }));
   const floating = floatingLeaving(old, now).map(({ message, hint }) => ({ code: FLOATING_IP_LEAVES, path: ['edge'], message, hint }));
-  const inventory = readOutput?.(INVENTORY_FILE);
   const edited = inventory === undefined || readOutput === undefined ? [] : handEditWarnings(readOutput, inventory, now);
-  return [...edited, ...moved, ...leaving, ...floating, ...dnsWarnings(old, now)];
+  return [...edited, ...moved, ...leaving, ...floating, ...dnsWarnings(recorded(new Map(old)), now)];
 }
 
 /** `dnsChanges` as warnings of a synthesis. */

@@ -12,8 +12,11 @@ import type { EdgeProblem } from './publish.js';
 /** The code of the warning. */
 export const EDGE_HAND_EDIT = 'edge/hand-edit';
 
-/** The edge files an inventory records (`edge files: <n>`, then `<digest> <path>` lines), by path. */
-function recordedEdgeFiles(inventory: string): Map<string, string> {
+/**
+ * The edge files an inventory records (`edge files: <n>`, then `<digest> <path>` lines), by path: the one reader of that list
+ * (changes.ts and dns-changes.ts ask it whether the output had an edge, a floating IP).
+ */
+export function recordedEdgeFiles(inventory: string): Map<string, string> {
   const lines = inventory.split('\n');
   const from = lines.findIndex((l) => l.startsWith('edge files: '));
   if (from < 0) return new Map();

@@ -77,4 +77,20 @@ describe("the address an edge's hosts are to be pointed at", () => {
     expect(synth).not.toMatch(/floating IP moves|edge is new|point the DNS of/);
     expect(diff).not.toMatch(/floating IP moves|edge is new/);
   });
+
+  it.each([
+    ['its haproxy.cfg', ['haproxy.cfg']],
+    ['every keepalived.conf', ['keepalived-haproxy1.conf', 'keepalived-haproxy2.conf']],
+  ])('is not said when a hand took %s out of dist/ (the inventory records it): the edge and its floating IP were there', (_, files) => {
+    dir = tempProject({ lab: LAB });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    for (const f of files) rmSync(join(dir, 'dist', 'lab', 'edge', f));
+    const diff = runCli('diff', ['lab'], dir);
+    expect(diff.stdout).toContain(`dist/lab/edge/${files[0]}: added`);
+    expect(diff.stdout).not.toMatch(/edge is new|floating IP|point the DNS/);
+    const synth = runCli('synth', ['--verbose'], dir);
+    expect(synth.code, synth.stderr).toBe(0);
+    expect(synth.stderr).not.toContain('edge/point-dns');
+    expect(synth.stderr).not.toMatch(/edge is new|now moves the floating IP|point the DNS/);
+  });
 });
