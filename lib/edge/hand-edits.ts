@@ -29,6 +29,9 @@ export function recordedEdgeFiles(inventory: string): Map<string, string> {
   );
 }
 
+/** A text as its lines say it: without a byte order mark, its CRLF line endings LF (as npm run diff compares an edge file). */
+const asLines = (text: string) => text.replace(/^\uFEFF/, '').replaceAll('\r\n', '\n');
+
 /**
  * A warning, at `edge:`, of the edge files of the output in dist/ (`readOutput`, with its inventory) whose bytes are not those
  * its inventory records and that this synthesis writes again otherwise (`after`, by path);
@@ -42,8 +45,9 @@ export function handEditWarnings(
   const edited = [...recordedEdgeFiles(inventory)].flatMap(([path, recorded]) => {
     const text = readOutput(path);
     const now = after.get(path);
-    // a file the stage no longer writes (its edge, or a machine, taken out) is removed: the warnings of what leaves say what it goes on doing
-    return text !== undefined && now !== undefined && text !== now && digest(text) !== recorded ? [path] : [];
+    // a file the stage no longer writes (its edge, or a machine, taken out) is removed: the warnings of what leaves say what it goes on doing;
+    // one whose lines are those written again (an editor's CRLF line endings or byte order mark alone) loses nothing, as diff shows none
+    return text !== undefined && now !== undefined && asLines(text) !== now && digest(text) !== recorded ? [path] : [];
   });
   if (edited.length === 0) return [];
   const files = andList(edited);

@@ -63,6 +63,21 @@ describe('an edge file of dist/ edited by hand', () => {
     expect(runCli('synth', ['--verbose'], dir).stderr).not.toContain('edited by hand');
   });
 
+  it('is not warned of when an editor gave the file only CRLF line endings or a byte order mark: no line leaves, as diff shows none; warned of with a real edit among them', () => {
+    const crlf = (t: string) => `\uFEFF${t.replaceAll('\n', '\r\n')}`;
+    edited({ 'edge/haproxy.cfg': crlf, 'edge/keepalived-haproxy1.conf': crlf });
+    expect(runCli('diff', ['lab'], dir).stdout).not.toMatch(/^ {2}[-+] /m);
+    const r = runCli('synth', ['--verbose'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('edited by hand');
+    expect(readFileSync(join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg'), 'utf8')).not.toContain('\r');
+    rmSync(dir, { recursive: true, force: true });
+    edited({ 'edge/haproxy.cfg': (t) => crlf(t.replace('timeout connect 5s', 'timeout connect 50s')) });
+    expect(runCli('synth', ['--verbose'], dir).stderr).toContain(
+      "warning: edge/haproxy.cfg of this stage's output in dist/ was edited by hand",
+    );
+  });
+
   it("reads no file but an edge file's that an inventory edited by hand names (edge/../../etc/hosts is left alone)", () => {
     const read: string[] = [];
     const inventory = 'objects: 0\nedge files: 2\nsha256:0123456789abcdef edge/../../etc/hosts\nsha256:0123456789abcdef edge/haproxy.cfg\n';
