@@ -71,12 +71,26 @@ export function edgeChangeLines(
 }
 
 /**
+ * The words of haproxy.cfg and keepalived.conf whose values are credentials, whatever the value looks like: a password the
+ * project's screen would not take for one (`auth_pass Xk9#mQ2p`, `stats auth admin:x#1`, a userlist's crypt(3) hash) is still
+ * one. No generated edge file has any of them.
+ */
+const CREDENTIAL_WORDS: readonly RegExp[] = [
+  /\bauth_pass\b/, // keepalived: a VRRP instance's authentication password
+  /\bstats\s+auth\b/, // haproxy: the stats page's user:password
+  /\b(?:insecure-)?password\b/, // haproxy: a userlist's user and its password (or its hash)
+  /\bauthorization\b/i, // haproxy: a header set or checked with a credential
+];
+
+/**
  * A line of an edge file as the changed lines show it: one that holds a secret (`stats auth admin:...`, which a hand may have
- * added to the file in dist/; a generated file holds none) is said by its length alone, never printed back.
+ * added to the file in dist/; a generated file holds none), by the project's screen or a credential word of the edge's
+ * (`CREDENTIAL_WORDS`), is said by its length alone, never printed back.
  */
 function shownLine(line: string): string {
   const text = line.trim();
-  return detectSecrets(text).length ? `(a line of ${text.length} characters holding a secret, hidden)` : text;
+  const secret = CREDENTIAL_WORDS.some((w) => w.test(text)) || detectSecrets(text).length > 0;
+  return secret ? `(a line of ${text.length} characters holding a secret, hidden)` : text;
 }
 
 /** The path of haproxy.cfg in a stage's output. */

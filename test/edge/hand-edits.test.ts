@@ -57,6 +57,18 @@ describe('an edge file of dist/ edited by hand', () => {
     expect(stdout).not.toContain('Sup3rS3cretPw');
   });
 
+  it.each([
+    ['edge/keepalived-haproxy2.conf', '    authentication { auth_type PASS auth_pass Xk9#mQ2p }', 'Xk9#mQ2p'],
+    ['edge/haproxy.cfg', '    stats auth admin:x#1', 'admin:x#1'],
+    ['edge/haproxy.cfg', '    user ops password $1$abc$def', '$1$abc$def'],
+    ['edge/haproxy.cfg', '    http-request set-header Authorization basic-ops-9', 'basic-ops-9'],
+  ])('is shown by npm run diff without a credential a hand put in %s that looks like no secret (%s)', (file, line, secret) => {
+    edited({ [file]: (t) => `${t}${line}\n` });
+    const { stdout } = runCli('diff', ['lab'], dir);
+    expect(stdout).toContain(`dist/lab/${file}\n  - (a line of ${line.trim().length} characters holding a secret, hidden)\n`);
+    expect(stdout).not.toContain(secret);
+  });
+
   it('is not warned of when the output is as its synthesis wrote it, however the stage file changed', () => {
     edited({});
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('192.168.122.150/24', '192.168.122.151/24'));
