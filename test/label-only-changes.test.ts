@@ -91,4 +91,17 @@ describe('relabeledOnly', () => {
       'changed only in their release label, app.kubernetes.io/version "1" -> "1.1" (their app\'s newest release, which its objects carry, those a blue/green app\'s two colors share too; none of their pods is replaced): ConfigMap qa/a, ConfigMap qa/b, Service qa/c and 1 more',
     ]);
   });
+
+  it('is counted by its objects when the summary cuts the list: the more line says how many objects it left out, not lines', () => {
+    const shared = Array.from({ length: 13 }, (_, i) => `v1 ConfigMap qa/shared-${i}`);
+    const changed = Array.from({ length: 10 }, (_, i) => `apps/v1 Deployment qa/web-${i}`);
+    const lines = changeLines({
+      added: [],
+      changed: [...changed, ...shared],
+      removed: ['v1 Service qa/gone'],
+      relabeled: [{ from: '1', to: '1.1', keys: shared }],
+    });
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('... and 14 more');
+  });
 });
