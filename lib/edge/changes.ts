@@ -19,6 +19,7 @@ import type { EdgeProblem } from './publish.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { POINT_DNS, dnsChanges, type DnsChange } from './dns-changes.js';
 import { handEditWarnings, recordedEdgeFiles } from './hand-edits.js';
+import { hostsNamed } from './hosts-named.js';
 
 /**
  * `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs, and what a machine
@@ -177,15 +178,6 @@ export const anotherGiven = (address: string) => `another stage's edge given ${a
 /** Whether `warning`, one of a synthesis of a stage, is `floatingLeaving`'s of the floating IP `floating` (`10.0.1.50/16`, as its keepalived.conf moved it). */
 export const leavesFloating = (warning: { readonly code: string; readonly message: string }, floating: string): boolean =>
   warning.code === FLOATING_IP_LEAVES && warning.message.startsWith(`the floating IP ${floating} leaves the edge`);
-
-/** How many of a removed edge's hosts its messages name (a frontend may publish dozens). */
-const HOSTS_SHOWN = 3;
-
-/** `hosts` for a message: the first HOSTS_SHOWN, then how many more. */
-export function hostsNamed(hosts: readonly string[]): string {
-  const more = hosts.length - HOSTS_SHOWN;
-  return more > 0 ? `${hosts.slice(0, HOSTS_SHOWN).join(', ')} and ${more} more` : andList(hosts);
-}
 
 /**
  * The edge machines of the haproxy.cfg `before` (of the files of an output, by path) that the one

@@ -13,6 +13,7 @@ import { readHaproxyConfig } from './haproxy-read.js';
 import { EDGE_DIR } from './index.js';
 import { floatingAddressIn } from './keepalived.js';
 import { recordedEdgeFiles } from './hand-edits.js';
+import { hostsNamed } from './hosts-named.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 
 /** The code of the warning. */
@@ -51,7 +52,8 @@ export function dnsChanges(before: ReadonlyMap<string, string>, after: ReadonlyM
   const { machines, routes } = readHaproxyConfig(now);
   const hosts = [...new Set(routes.map((r) => r.host))];
   if (hosts.length === 0) return [];
-  const named = andList(hosts);
+  // the first few, as every edge message names them: a frontend may publish dozens
+  const named = hostsNamed(hosts);
   const own = andList(machines.map((m) => m.address));
   const [was, wasFloating, floating] = [before.get(HAPROXY_PATH), floatingOf(before), floatingOf(after)];
   // the files its inventory records: haproxy.cfg (the edge was there), a keepalived.conf (so was a floating IP)

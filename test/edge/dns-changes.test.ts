@@ -93,4 +93,17 @@ describe("the address an edge's hosts are to be pointed at", () => {
     expect(synth.stderr).not.toContain('edge/point-dns');
     expect(synth.stderr).not.toMatch(/edge is new|now moves the floating IP|point the DNS/);
   });
+
+  it('names the first hosts of an edge that publishes dozens, then how many more, as every edge message does', () => {
+    const many = (t: string) =>
+      t.replace(
+        '        nginx.traininglab.com: nginx\n',
+        Array.from({ length: 40 }, (_, i) => `        host${String(i).padStart(2, '0')}.traininglab.com: nginx\n`).join(''),
+      );
+    const { synth } = changed(many(LAB), moved(many(LAB)));
+    const said = synth.split('\n').filter((l) => l.includes('floating IP moves') || l.includes('first point the DNS of'));
+    expect(said).toHaveLength(2);
+    for (const l of said) expect(l).toContain('host00.traininglab.com, host01.traininglab.com, host02.traininglab.com and 37 more');
+    expect(synth).not.toContain('host39');
+  });
 });
