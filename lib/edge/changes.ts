@@ -74,13 +74,14 @@ export function edgeChangeLines(
 /**
  * The words of haproxy.cfg and keepalived.conf whose values are credentials, whatever the value looks like: a password the
  * project's screen would not take for one (`auth_pass Xk9#mQ2p`, `stats auth admin:x#1`, a userlist's crypt(3) hash) is still
- * one. No generated edge file has any of them.
+ * one. No generated edge file has any of them. Each is a directive's word, never part of a name: a line of a host
+ * password.example.com is shown as it is.
  */
 const CREDENTIAL_WORDS: readonly RegExp[] = [
-  /\bauth_pass\b/, // keepalived: a VRRP instance's authentication password
-  /\bstats\s+auth\b/, // haproxy: the stats page's user:password
-  /\b(?:insecure-)?password\b/, // haproxy: a userlist's user and its password (or its hash)
-  /\bauthorization\b/i, // haproxy: a header set or checked with a credential
+  /(?:^|[\s{])auth_pass\s/, // keepalived: a VRRP instance's authentication password (`authentication { auth_pass ... }` on one line too)
+  /^stats\s+auth\s/, // haproxy: the stats page's user:password
+  /^user\s+\S+\s+(?:insecure-)?password\s/, // haproxy: a userlist's user and its password (or its hash)
+  /\s(?:proxy-)?authorization\s/i, // haproxy: a header set or checked with a credential
 ];
 
 /**

@@ -69,6 +69,13 @@ describe('an edge file of dist/ edited by hand', () => {
     expect(stdout).not.toContain(secret);
   });
 
+  it('shows a line whose host is only named like a credential word (password.traininglab.com) as it is', () => {
+    edited({ 'edge/haproxy.cfg': (t) => t.replaceAll('nginx.traininglab.com', 'password.traininglab.com') });
+    const { stdout } = runCli('diff', ['lab'], dir);
+    expect(stdout).toMatch(/^ {2}- .*password\.traininglab\.com/m);
+    expect(stdout).not.toContain('holding a secret');
+  });
+
   it('is not warned of when the output is as its synthesis wrote it, however the stage file changed', () => {
     edited({});
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('192.168.122.150/24', '192.168.122.151/24'));
