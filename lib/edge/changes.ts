@@ -306,8 +306,10 @@ export function edgeChangeWarnings(
   const inventory = readOutput?.(INVENTORY_FILE);
   // its inventory, with the edge files, tells dns-changes.ts what the output had when a hand took a file away
   const recorded = (files: Map<string, string>) => (inventory === undefined ? files : files.set(INVENTORY_FILE, inventory));
+  // a keepalived.conf edited by hand is said even when a hand took haproxy.cfg away too
+  const edited = inventory === undefined || readOutput === undefined ? [] : handEditWarnings(readOutput, inventory, now);
   // an edge new in an output that had none (put back): where to point the hosts; not said of a stage's first output
-  if (before === undefined) return declared && inventory !== undefined ? dnsWarnings(recorded(new Map()), now) : [];
+  if (before === undefined) return declared && inventory !== undefined ? [...edited, ...dnsWarnings(recorded(new Map()), now)] : [];
   const moved =
     after === undefined
       ? []
@@ -331,7 +333,6 @@ export function edgeChangeWarnings(
     hint,
   }));
   const floating = floatingLeaving(old, now).map(({ message, hint }) => ({ code: FLOATING_IP_LEAVES, path: ['edge'], message, hint }));
-  const edited = inventory === undefined || readOutput === undefined ? [] : handEditWarnings(readOutput, inventory, now);
   return [...edited, ...moved, ...leaving, ...floating, ...dnsWarnings(recorded(new Map(old)), now)];
 }
 

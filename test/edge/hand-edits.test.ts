@@ -69,6 +69,14 @@ describe('an edge file of dist/ edited by hand', () => {
     expect(stdout).not.toContain(secret);
   });
 
+  it('is warned of in a keepalived.conf when a hand took haproxy.cfg away too', () => {
+    edited({ 'edge/keepalived-haproxy2.conf': (t) => t.replace('priority 140', 'priority 145') });
+    rmSync(join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg'));
+    const r = runCli('synth', ['--verbose'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: edge/keepalived-haproxy2.conf of this stage's output in dist/ was edited by hand");
+  });
+
   it('shows a line whose host is only named like a credential word (password.traininglab.com) as it is', () => {
     edited({ 'edge/haproxy.cfg': (t) => t.replaceAll('nginx.traininglab.com', 'password.traininglab.com') });
     const { stdout } = runCli('diff', ['lab'], dir);
