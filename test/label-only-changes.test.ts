@@ -59,6 +59,24 @@ describe('relabeledOnly', () => {
     ).toEqual([]);
   });
 
+  it("leaves out a Job whose pod template's release label changed: its template is immutable, so the apply is refused until it is deleted (output/immutable-field), not a relabel", () => {
+    const template = (version: string) => ({
+      metadata: { labels: { name: 'web', ...labels(version) } },
+      spec: { containers: [{ name: 'web', image: 'web:1' }], restartPolicy: 'Never' },
+    });
+    const job = (version: string, templateVersion = version): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'web', namespace: 'qa', labels: labels(version) },
+      spec: { template: template(templateVersion) },
+    });
+    expect(relabeled({ 'batch/v1 Job qa/web': [job('1'), job('1.1')] })).toEqual([]);
+    // its own label alone is a relabel: the object's labels change, its template does not
+    expect(relabeled({ 'batch/v1 Job qa/web': [job('1'), job('1.1', '1')] })).toEqual([
+      { from: '1', to: '1.1', keys: ['batch/v1 Job qa/web'] },
+    ]);
+  });
+
   it('is listed apart by the summary, the first three objects named', () => {
     const keys = ['v1 ConfigMap qa/a', 'v1 ConfigMap qa/b', 'v1 Service qa/c', 'v1 Service qa/d'];
     expect(
@@ -72,5 +90,18 @@ describe('relabeledOnly', () => {
       'changed: Deployment qa/web-green',
       'changed only in their release label, app.kubernetes.io/version "1" -> "1.1" (their app\'s newest release, which its objects carry, those a blue/green app\'s two colors share too; none of their pods is replaced): ConfigMap qa/a, ConfigMap qa/b, Service qa/c and 1 more',
     ]);
+  });
+
+  it('is counted by its objects when the summary cuts the list: the more line says how many objects it left out, not lines', () => {
+    const shared = Array.from({ length: 13 }, (_, i) => `v1 ConfigMap qa/shared-${i}`);
+    const changed = Array.from({ length: 10 }, (_, i) => `apps/v1 Deployment qa/web-${i}`);
+    const lines = changeLines({
+      added: [],
+      changed: [...changed, ...shared],
+      removed: ['v1 Service qa/gone'],
+      relabeled: [{ from: '1', to: '1.1', keys: shared }],
+    });
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('... and 14 more');
   });
 });

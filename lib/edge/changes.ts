@@ -18,7 +18,8 @@ import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { POINT_DNS, dnsChanges, type DnsChange } from './dns-changes.js';
-import { handEditWarnings } from './hand-edits.js';
+import { handEditWarnings, recordedEdgeFiles } from './hand-edits.js';
+import { hostsNamed } from './hosts-named.js';
 
 /**
  * `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs, and what a machine
@@ -71,12 +72,27 @@ export function edgeChangeLines(
 }
 
 /**
+ * The words of haproxy.cfg and keepalived.conf whose values are credentials, whatever the value looks like: a password the
+ * project's screen would not take for one (`auth_pass Xk9#mQ2p`, `stats auth admin:x#1`, a userlist's crypt(3) hash) is still
+ * one. No generated edge file has any of them. Each is a directive's word, never part of a name: a line of a host
+ * password.example.com is shown as it is.
+ */
+const CREDENTIAL_WORDS: readonly RegExp[] = [
+  /(?:^|[\s{])auth_pass\s/, // keepalived: a VRRP instance's authentication password (`authentication { auth_pass ... }` on one line too)
+  /^stats\s+auth\s/, // haproxy: the stats page's user:password
+  /^user\s+\S+\s+(?:insecure-)?password\s/, // haproxy: a userlist's user and its password (or its hash)
+  /\s(?:proxy-)?authorization\s/i, // haproxy: a header set or checked with a credential
+];
+
+/**
  * A line of an edge file as the changed lines show it: one that holds a secret (`stats auth admin:...`, which a hand may have
- * added to the file in dist/; a generated file holds none) is said by its length alone, never printed back.
+ * added to the file in dist/; a generated file holds none), by the project's screen or a credential word of the edge's
+ * (`CREDENTIAL_WORDS`), is said by its length alone, never printed back.
  */
 function shownLine(line: string): string {
   const text = line.trim();
-  return detectSecrets(text).length ? `(a line of ${text.length} characters holding a secret, hidden)` : text;
+  const secret = CREDENTIAL_WORDS.some((w) => w.test(text)) || detectSecrets(text).length > 0;
+  return secret ? `(a line of ${text.length} characters holding a secret, hidden)` : text;
 }
 
 /** The path of haproxy.cfg in a stage's output. */
@@ -163,15 +179,6 @@ export const anotherGiven = (address: string) => `another stage's edge given ${a
 /** Whether `warning`, one of a synthesis of a stage, is `floatingLeaving`'s of the floating IP `floating` (`10.0.1.50/16`, as its keepalived.conf moved it). */
 export const leavesFloating = (warning: { readonly code: string; readonly message: string }, floating: string): boolean =>
   warning.code === FLOATING_IP_LEAVES && warning.message.startsWith(`the floating IP ${floating} leaves the edge`);
-
-/** How many of a removed edge's hosts its messages name (a frontend may publish dozens). */
-const HOSTS_SHOWN = 3;
-
-/** `hosts` for a message: the first HOSTS_SHOWN, then how many more. */
-export function hostsNamed(hosts: readonly string[]): string {
-  const more = hosts.length - HOSTS_SHOWN;
-  return more > 0 ? `${hosts.slice(0, HOSTS_SHOWN).join(', ')} and ${more} more` : andList(hosts);
-}
 
 /**
  * The edge machines of the haproxy.cfg `before` (of the files of an output, by path) that the one
@@ -269,12 +276,8 @@ function floatingLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
   ];
 }
 
-/** Whether an output's inventory (its text) lists haproxy.cfg among its edge files (`edge files: <n>`, then `<digest> <path>` lines). */
-function listsEdge(inventory: string): boolean {
-  const lines = inventory.split('\n');
-  const from = lines.findIndex((l) => l.startsWith('edge files: '));
-  return from >= 0 && lines.slice(from + 1).some((l) => l.endsWith(` ${HAPROXY_PATH}`));
-}
+/** Whether an output's inventory (its text) lists haproxy.cfg among its edge files. */
+const listsEdge = (inventory: string): boolean => recordedEdgeFiles(inventory).has(HAPROXY_PATH);
 
 /**
  * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
@@ -300,8 +303,13 @@ export function edgeChangeWarnings(
   if (!declared && !listsEdge(readOutput?.(INVENTORY_FILE) ?? '')) return [];
   const before = readOutput?.(HAPROXY_PATH);
   const now = new Map(files.map((f) => [f.path, f.content]));
+  const inventory = readOutput?.(INVENTORY_FILE);
+  // its inventory, with the edge files, tells dns-changes.ts what the output had when a hand took a file away
+  const recorded = (files: Map<string, string>) => (inventory === undefined ? files : files.set(INVENTORY_FILE, inventory));
+  // a keepalived.conf edited by hand is said even when a hand took haproxy.cfg away too
+  const edited = inventory === undefined || readOutput === undefined ? [] : handEditWarnings(readOutput, inventory, now);
   // an edge new in an output that had none (put back): where to point the hosts; not said of a stage's first output
-  if (before === undefined) return declared && readOutput?.(INVENTORY_FILE) !== undefined ? dnsWarnings(new Map(), now) : [];
+  if (before === undefined) return declared && inventory !== undefined ? [...edited, ...dnsWarnings(recorded(new Map()), now)] : [];
   const moved =
     after === undefined
       ? []
@@ -325,9 +333,7 @@ export function edgeChangeWarnings(
     hint,
   }));
   const floating = floatingLeaving(old, now).map(({ message, hint }) => ({ code: FLOATING_IP_LEAVES, path: ['edge'], message, hint }));
-  const inventory = readOutput?.(INVENTORY_FILE);
-  const edited = inventory === undefined || readOutput === undefined ? [] : handEditWarnings(readOutput, inventory, now);
-  return [...edited, ...moved, ...leaving, ...floating, ...dnsWarnings(old, now)];
+  return [...edited, ...moved, ...leaving, ...floating, ...dnsWarnings(recorded(new Map(old)), now)];
 }
 
 /** `dnsChanges` as warnings of a synthesis. */

@@ -12,6 +12,9 @@ import { HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
 import { EDGE_DIR } from './index.js';
 import { floatingAddressIn } from './keepalived.js';
+import { recordedEdgeFiles } from './hand-edits.js';
+import { hostsNamed } from './hosts-named.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
 
 /** The code of the warning. */
 export const POINT_DNS = 'edge/point-dns';
@@ -38,8 +41,9 @@ const addressOf = (floating: string) => floating.split('/')[0]!;
 
 /**
  * The DNS change that the edge files `after` make from `before` (both by path in the stage's output; `before` those of its
- * output in dist/, which exists): none when `after` has no edge (the machines leave: changes.ts says so), publishes no host,
- * or names the hosts' address as `before` did. A floating IP that moves to the other family is the machines' warning's
+ * output in dist/, which exists, with its inventory): none when `after` has no edge (the machines leave: changes.ts says so),
+ * publishes no host, or names the hosts' address as `before` did. An edge file the inventory records that is not in `before`
+ * was taken away by a hand, not by a synthesis: its edge was there, and what it said is not known, so nothing is said of it. A floating IP that moves to the other family is the machines' warning's
  * (changes.ts `machinesLeaving`, which says to point DNS at it first).
  */
 export function dnsChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): DnsChange[] {
@@ -48,9 +52,14 @@ export function dnsChanges(before: ReadonlyMap<string, string>, after: ReadonlyM
   const { machines, routes } = readHaproxyConfig(now);
   const hosts = [...new Set(routes.map((r) => r.host))];
   if (hosts.length === 0) return [];
-  const named = andList(hosts);
+  // the first few, as every edge message names them: a frontend may publish dozens
+  const named = hostsNamed(hosts);
   const own = andList(machines.map((m) => m.address));
   const [was, wasFloating, floating] = [before.get(HAPROXY_PATH), floatingOf(before), floatingOf(after)];
+  // the files its inventory records: haproxy.cfg (the edge was there), a keepalived.conf (so was a floating IP)
+  const recorded = [...recordedEdgeFiles(before.get(INVENTORY_FILE) ?? '').keys()];
+  const gone = (p: (path: string) => boolean) => recorded.some((path) => p(path) && !before.has(path));
+  if (gone((path) => path === HAPROXY_PATH || (wasFloating === undefined && path.endsWith('.conf')))) return [];
   const target = floating ? `the floating IP ${addressOf(floating)}` : `the edge machines' addresses (${own})`;
   if (was === undefined)
     return [

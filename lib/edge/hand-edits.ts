@@ -12,8 +12,11 @@ import type { EdgeProblem } from './publish.js';
 /** The code of the warning. */
 export const EDGE_HAND_EDIT = 'edge/hand-edit';
 
-/** The edge files an inventory records (`edge files: <n>`, then `<digest> <path>` lines), by path. */
-function recordedEdgeFiles(inventory: string): Map<string, string> {
+/**
+ * The edge files an inventory records (`edge files: <n>`, then `<digest> <path>` lines), by path: the one reader of that list
+ * (changes.ts and dns-changes.ts ask it whether the output had an edge, a floating IP).
+ */
+export function recordedEdgeFiles(inventory: string): Map<string, string> {
   const lines = inventory.split('\n');
   const from = lines.findIndex((l) => l.startsWith('edge files: '));
   if (from < 0) return new Map();
@@ -25,6 +28,9 @@ function recordedEdgeFiles(inventory: string): Map<string, string> {
     }),
   );
 }
+
+/** A text as its lines say it: without a byte order mark, its CRLF line endings LF (as npm run diff compares an edge file). */
+const asLines = (text: string) => text.replace(/^\uFEFF/, '').replaceAll('\r\n', '\n');
 
 /**
  * A warning, at `edge:`, of the edge files of the output in dist/ (`readOutput`, with its inventory) whose bytes are not those
@@ -39,8 +45,9 @@ export function handEditWarnings(
   const edited = [...recordedEdgeFiles(inventory)].flatMap(([path, recorded]) => {
     const text = readOutput(path);
     const now = after.get(path);
-    // a file the stage no longer writes (its edge, or a machine, taken out) is removed: the warnings of what leaves say what it goes on doing
-    return text !== undefined && now !== undefined && text !== now && digest(text) !== recorded ? [path] : [];
+    // a file the stage no longer writes (its edge, or a machine, taken out) is removed: the warnings of what leaves say what it goes on doing;
+    // one whose lines are those written again (an editor's CRLF line endings or byte order mark alone) loses nothing, as diff shows none
+    return text !== undefined && now !== undefined && asLines(text) !== now && digest(text) !== recorded ? [path] : [];
   });
   if (edited.length === 0) return [];
   const files = andList(edited);

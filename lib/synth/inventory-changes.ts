@@ -147,24 +147,30 @@ export function changeSummary(changes: InventoryChanges): string {
 /** Objects listed per stage in the summary; a larger change is counted, not listed in full. */
 export const LISTED_CHANGES = 10;
 
-/** One line per changed object (`added: Deployment qa/demoapp`), at most `LISTED_CHANGES`. */
+/**
+ * One line per changed object (`added: Deployment qa/demoapp`), but one per group of `relabeled` objects, at most `LISTED_CHANGES`,
+ * then how many objects the lines left out hold (`... and 14 more`).
+ */
 export function changeLines({ added, changed, removed, unpruned = [], relabeled = [] }: InventoryChanges): string[] {
   // the key starts with the apiVersion, which the kind and name already make plain
   const named = (k: string) => k.slice(k.indexOf(' ') + 1);
   const apart = new Set(relabeled.flatMap((r) => r.keys));
+  const one = (line: string) => ({ line, objects: 1 });
   const lines = [
-    ...added.map((k) => `added: ${named(k)}`),
-    ...changed.filter((k) => !apart.has(k)).map((k) => `changed: ${named(k)}`),
+    ...added.map((k) => one(`added: ${named(k)}`)),
+    ...changed.filter((k) => !apart.has(k)).map((k) => one(`changed: ${named(k)}`)),
     // of a release staged on a blue/green app's idle color, the objects both colors share: nothing of the live color changes
     ...relabeled.map(({ from, to, keys }) => {
       const more = keys.length - NAMED_RELABELED;
       const listed = `${keys.slice(0, NAMED_RELABELED).map(named).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-      return `changed only in their release label, app.kubernetes.io/version ${JSON.stringify(from)} -> ${JSON.stringify(to)} (their app's newest release, which its objects carry, those a blue/green app's two colors share too; none of their pods is replaced): ${listed}`;
+      const line = `changed only in their release label, app.kubernetes.io/version ${JSON.stringify(from)} -> ${JSON.stringify(to)} (their app's newest release, which its objects carry, those a blue/green app's two colors share too; none of their pods is replaced): ${listed}`;
+      return { line, objects: keys.length };
     }),
-    ...removed.map((k) => `removed: ${named(k)}`),
+    ...removed.map((k) => one(`removed: ${named(k)}`)),
   ];
-  const listed =
-    lines.length > LISTED_CHANGES ? [...lines.slice(0, LISTED_CHANGES), `... and ${lines.length - LISTED_CHANGES} more`] : lines;
+  // the objects left out are counted, as the summary counts them: a relabeled line names many
+  const left = lines.slice(LISTED_CHANGES).reduce((n, l) => n + l.objects, 0);
+  const listed = [...lines.slice(0, LISTED_CHANGES).map((l) => l.line), ...(left > 0 ? [`... and ${left} more`] : [])];
   // never cut: without them, these objects stay in the cluster
   const kinds = [...new Set(unpruned.map((k) => keyParts(k).kind))].join(', ');
   return unpruned.length

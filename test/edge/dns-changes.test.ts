@@ -77,4 +77,33 @@ describe("the address an edge's hosts are to be pointed at", () => {
     expect(synth).not.toMatch(/floating IP moves|edge is new|point the DNS of/);
     expect(diff).not.toMatch(/floating IP moves|edge is new/);
   });
+
+  it.each([
+    ['its haproxy.cfg', ['haproxy.cfg']],
+    ['every keepalived.conf', ['keepalived-haproxy1.conf', 'keepalived-haproxy2.conf']],
+  ])('is not said when a hand took %s out of dist/ (the inventory records it): the edge and its floating IP were there', (_, files) => {
+    dir = tempProject({ lab: LAB });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    for (const f of files) rmSync(join(dir, 'dist', 'lab', 'edge', f));
+    const diff = runCli('diff', ['lab'], dir);
+    expect(diff.stdout).toContain(`dist/lab/edge/${files[0]}: added`);
+    expect(diff.stdout).not.toMatch(/edge is new|floating IP|point the DNS/);
+    const synth = runCli('synth', ['--verbose'], dir);
+    expect(synth.code, synth.stderr).toBe(0);
+    expect(synth.stderr).not.toContain('edge/point-dns');
+    expect(synth.stderr).not.toMatch(/edge is new|now moves the floating IP|point the DNS/);
+  });
+
+  it('names the first hosts of an edge that publishes dozens, then how many more, as every edge message does', () => {
+    const many = (t: string) =>
+      t.replace(
+        '        nginx.traininglab.com: nginx\n',
+        Array.from({ length: 40 }, (_, i) => `        host${String(i).padStart(2, '0')}.traininglab.com: nginx\n`).join(''),
+      );
+    const { synth } = changed(many(LAB), moved(many(LAB)));
+    const said = synth.split('\n').filter((l) => l.includes('floating IP moves') || l.includes('first point the DNS of'));
+    expect(said).toHaveLength(2);
+    for (const l of said) expect(l).toContain('host00.traininglab.com, host01.traininglab.com, host02.traininglab.com and 37 more');
+    expect(synth).not.toContain('host39');
+  });
 });

@@ -57,10 +57,52 @@ describe('an edge file of dist/ edited by hand', () => {
     expect(stdout).not.toContain('Sup3rS3cretPw');
   });
 
+  it.each([
+    ['edge/keepalived-haproxy2.conf', '    authentication { auth_type PASS auth_pass Xk9#mQ2p }', 'Xk9#mQ2p'],
+    ['edge/haproxy.cfg', '    stats auth admin:x#1', 'admin:x#1'],
+    ['edge/haproxy.cfg', '    user ops password $1$abc$def', '$1$abc$def'],
+    ['edge/haproxy.cfg', '    http-request set-header Authorization basic-ops-9', 'basic-ops-9'],
+  ])('is shown by npm run diff without a credential a hand put in %s that looks like no secret (%s)', (file, line, secret) => {
+    edited({ [file]: (t) => `${t}${line}\n` });
+    const { stdout } = runCli('diff', ['lab'], dir);
+    expect(stdout).toContain(`dist/lab/${file}\n  - (a line of ${line.trim().length} characters holding a secret, hidden)\n`);
+    expect(stdout).not.toContain(secret);
+  });
+
+  it('is warned of in a keepalived.conf when a hand took haproxy.cfg away too', () => {
+    edited({ 'edge/keepalived-haproxy2.conf': (t) => t.replace('priority 140', 'priority 145') });
+    rmSync(join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg'));
+    const r = runCli('synth', ['--verbose'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning: edge/keepalived-haproxy2.conf of this stage's output in dist/ was edited by hand");
+  });
+
+  it('shows a line whose host is only named like a credential word (password.traininglab.com) as it is', () => {
+    edited({ 'edge/haproxy.cfg': (t) => t.replaceAll('nginx.traininglab.com', 'password.traininglab.com') });
+    const { stdout } = runCli('diff', ['lab'], dir);
+    expect(stdout).toMatch(/^ {2}- .*password\.traininglab\.com/m);
+    expect(stdout).not.toContain('holding a secret');
+  });
+
   it('is not warned of when the output is as its synthesis wrote it, however the stage file changed', () => {
     edited({});
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('192.168.122.150/24', '192.168.122.151/24'));
     expect(runCli('synth', ['--verbose'], dir).stderr).not.toContain('edited by hand');
+  });
+
+  it('is not warned of when an editor gave the file only CRLF line endings or a byte order mark: no line leaves, as diff shows none; warned of with a real edit among them', () => {
+    const crlf = (t: string) => `\uFEFF${t.replaceAll('\n', '\r\n')}`;
+    edited({ 'edge/haproxy.cfg': crlf, 'edge/keepalived-haproxy1.conf': crlf });
+    expect(runCli('diff', ['lab'], dir).stdout).not.toMatch(/^ {2}[-+] /m);
+    const r = runCli('synth', ['--verbose'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('edited by hand');
+    expect(readFileSync(join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg'), 'utf8')).not.toContain('\r');
+    rmSync(dir, { recursive: true, force: true });
+    edited({ 'edge/haproxy.cfg': (t) => crlf(t.replace('timeout connect 5s', 'timeout connect 50s')) });
+    expect(runCli('synth', ['--verbose'], dir).stderr).toContain(
+      "warning: edge/haproxy.cfg of this stage's output in dist/ was edited by hand",
+    );
   });
 
   it("reads no file but an edge file's that an inventory edited by hand names (edge/../../etc/hosts is left alone)", () => {
