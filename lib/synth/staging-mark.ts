@@ -7,7 +7,7 @@ import { lstatSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Problem } from '../errors.js';
-import { fileKind } from '../fs-problems.js';
+import { errnoCode, fileKind } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { writeNew } from '../model/flushed-file.cjs';
 import { TX_DIR, readRegularFile } from './disk.js';
@@ -26,7 +26,14 @@ const PARTIAL_MARK = /^\.stagecraft-staging\.\d+-\d+$/;
  * a directory without the mark, or one that cannot be read).
  */
 export function stagingOwner(path: string): 'none' | 'stagecraft' | 'other' {
-  const st = lstatSync(path, { throwIfNoEntry: false });
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    // dist is a file: nothing stands below it, and the write says what is wrong with dist itself
+    if (errnoCode(e) === 'ENOTDIR') return 'none';
+    throw e;
+  }
   if (!st) return 'none';
   if (!st.isDirectory()) return 'other';
   try {
