@@ -151,6 +151,34 @@ describe('a delivered project whose revision is none of its branches', () => {
     expect(spoilt.status).toBe(0);
   });
 
+  it('is not said from a record whose warning was edited by hand into another shape: the command compiles, and says it once', () => {
+    const { top, dir } = committed('infra/k8s');
+    renamed(top);
+    expect(runProcess('synth', [], dir).stderr).toContain(UNKNOWN_REVISION);
+    const path = join(dir, '.stagecraft', 'fingerprint.json');
+    const recorded = JSON.parse(readFileSync(path, 'utf8'));
+    const [warning] = recorded.deliveryWarnings;
+    const edits = [
+      { hint: 5 },
+      { location: 'stagecraft.yaml' },
+      { lines: 'changed' },
+      { severity: 'error' },
+      { message: 'all is well\u202e, nothing to see' },
+    ];
+    for (const edit of edits) {
+      for (const command of ['synth', 'check']) {
+        // (what a command that compiled records is answered from: the edit is put back before each)
+        writeFileSync(path, JSON.stringify({ ...recorded, deliveryWarnings: [{ ...warning, ...edit }] }));
+        const r = runProcess(command, [], dir);
+        expect(r.stderr).not.toContain('internal error');
+        expect(r.stderr).not.toContain('\u202e');
+        expect(r.stderr.split(UNKNOWN_REVISION)).toHaveLength(2);
+        expect(r.stdout.split('qa: 3 objects').length).toBeLessThanOrEqual(2);
+        expect(r.status).toBe(0);
+      }
+    }
+  });
+
   it('is warned after a rename in a repository of 50,000 tags (a list past 1 MiB, said in time)', () => {
     const { top, dir } = committed('infra/k8s');
     const commit = spawnSync('git', ['-C', top, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
