@@ -242,12 +242,13 @@ export function unknownRevision(
   const name = tag ?? revision.replace(/^refs\/heads\//, '');
   const [remoteWord, nameWord, headWord] = [commandWord(remote), commandWord(name), commandWord(reading.head ?? '')];
   const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${shownName(remote)}`;
+  const fetch = fetchCommand(remote, remoteWord);
   const kind = tag ? 'tag' : either ? 'branch or tag' : 'branch';
   return {
     message: `${JSON.stringify(revision)} is no ${kind} of this checkout, nor ${either ? 'a branch of' : 'of'} its remote ${shownName(remote)} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : either ? 'branch -a, git tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${quoted(reading.head ?? '')}`,
     hint: tag
       ? `push the tag (${push}), or write the tag the engines should follow`
-      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${quoted(reading.head ?? '')}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? shownName(remote)}`,
+      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${quoted(reading.head ?? '')}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, ${fetch('')}`,
   };
 }
 
@@ -257,11 +258,19 @@ const WHOLE_VERSION = /^v?\d+\.\d+\.\d+(?:-[\w.-]+)?$/;
 /** `unknownRevision` of a version range (`followedRefs`): no tag of the checkout in it, nor a branch or tag so named. */
 function outOfRange(url: string, revision: string, remote: string, head: string | undefined): { message: string; hint: string } {
   const remoteWord = commandWord(remote);
+  const push = remoteWord ? `git push ${remoteWord}, then the tag` : `to the remote ${shownName(remote)}`;
   return {
     message: `${JSON.stringify(revision)} is a version range no tag of this checkout is in (Argo CD applies the highest tag in it), nor a branch or tag of that name, nor a branch of its remote ${shownName(remote)} (${shownUrl(url)}) as last fetched (git tag, git branch -a): unless such a tag was pushed from elsewhere, Argo CD finds no revision to apply (unable to resolve it to a commit SHA), and the stage is never applied; this checkout is on ${quoted(head ?? '')}`,
-    hint: `push a tag in that range (git push ${remoteWord ?? shownName(remote)}, then the tag), or write the range, tag or branch the engines should follow; if it was pushed from elsewhere, git fetch --tags ${remoteWord ?? shownName(remote)}`,
+    hint: `push a tag in that range (${push}), or write the range, tag or branch the engines should follow; if it was pushed from elsewhere, ${fetchCommand(remote, remoteWord)('--tags ')}`,
   };
 }
+
+/**
+ * `git fetch <options><remote>` of the remote `remote` (`remoteWord`, as a command writes it), or the words where no line
+ * can show its name (`commandWord`): a command holding its escape (`fork\u202eli`) would fetch from no such remote.
+ */
+const fetchCommand = (remote: string, remoteWord: string | undefined) => (options: string) =>
+  remoteWord ? `git fetch ${options}${remoteWord}` : `fetch from the remote ${shownName(remote)} (git fetch ${options}and its name)`;
 
 /**
  * Why the project's place in its repository was not held to the project file's `delivery.repository.path`: Git was
