@@ -71,6 +71,19 @@ export function followedRefs(engine: Engine, revision: string): readonly string[
 }
 
 /**
+ * The version range a wanted entry (`followedRefs`) stands for; undefined of a ref, and of an entry no revision was encoded
+ * to, which a fingerprint's record edited by hand may ask again (lib/cli/delivery-checkout.ts): its `%` no escape, no crash.
+ */
+function entryRange(entry: string): ((tag: string) => boolean) | undefined {
+  if (!entry.startsWith(RANGE)) return undefined;
+  try {
+    return versionRange(decodeURIComponent(entry.slice(RANGE.length)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Whether one of `wanted` (`followedRefs`) is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts
  * `gitRefs` names them), a tag in its version range, or a branch of its remote `remote` as last fetched; undefined of
  * one not found while `remote` was never fetched (added by hand, none of its branches known: the revision may be one of
@@ -83,7 +96,7 @@ export function revisionReading(
 ): RevisionReading | undefined {
   const tracked = (ref: string) => ref.startsWith('refs/heads/') && refs.has(`refs/remotes/${remote}/${ref.slice('refs/heads/'.length)}`);
   const ranged = (entry: string) => {
-    const inRange = entry.startsWith(RANGE) ? versionRange(decodeURIComponent(entry.slice(RANGE.length))) : undefined;
+    const inRange = entryRange(entry);
     return inRange !== undefined && [...refs].some((ref) => ref.startsWith('refs/tags/') && inRange(ref.slice('refs/tags/'.length)));
   };
   const found = wanted.some((ref) => refs.has(ref) || tracked(ref) || ranged(ref));

@@ -142,6 +142,12 @@ describe('revisionReading', () => {
     expect(revisionReading(refs, 'origin', followedRefs('argocd', '1.3.x')!)).toEqual({ found: false, head: 'trunk' });
   });
 
+  it('finds nothing, and throws nothing, of a range no revision was encoded to (a fingerprint record edited by hand)', () => {
+    // (check answered an internal error, URIError: URI malformed, of such a key of .stagecraft/fingerprint.json)
+    expect(revisionReading(refs, 'origin', ['range:%E0%A4%A'])).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading(refs, 'origin', ['range:%', ...followedRefs('argocd', '1.2.x')!])).toEqual({ found: true });
+  });
+
   it('reads nothing of a revision not found while the remote was never fetched (its branches unknown)', () => {
     expect(revisionReading(refs, 'upstream', ['refs/heads/main'])).toBeUndefined();
     expect(revisionReading({ ...refs, refs: new Set(['refs/heads/trunk']) }, 'origin', ['refs/heads/main'])).toBeUndefined();
