@@ -203,19 +203,22 @@ export function notARemote(
  * `notARemote` of a stage's own repository URL (`url`, in `stageSource`), another than the project file's: the
  * engines read the stage from it at the path the project file says, where the project is in this checkout, so it
  * should be one of the checkout's remotes too (a mirror of it, once named as one). Undefined when it is, or nothing tells.
+ * @param projectSource the project file, when it has a URL the stage would read without its own; undefined when it has none
  */
 export function stageNotARemote(
   url: string,
   checkout: ProjectCheckout,
   stageSource: string,
-  projectSource: string,
+  projectSource: string | undefined,
 ): { message: string; hint: string } | undefined {
   const remotes = remotesOfUrl(url, checkout)?.others;
   if (!remotes) return undefined;
+  // (removed with no URL in the project file, the stage would have none: no way out)
+  const inherit = projectSource === undefined ? '' : `, or remove it there to read ${projectSource}'s`;
   return {
     message: notARemoteMessage(shownUrl(url), remotes),
     // (no URL in the command: it may hold credentials, and a shell reads <URL> as a redirect)
-    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${stageSource}, or remove it there to read ${projectSource}'s; if it is a mirror of this repository, add it to this checkout's remotes (git remote add, a name, then that URL)`,
+    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${stageSource}${inherit}; if it is a mirror of this repository, add it to this checkout's remotes (git remote add, a name, then that URL)`,
   };
 }
 

@@ -83,6 +83,25 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
     expect(runProcess('synth', [], dir).stderr).not.toContain("none of this checkout's remotes");
   });
 
+  it("is not told to remove a stage's own URL to read the project file's where the project file has none", () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('url: https://git.example.com/team/app.git, ', ''),
+    );
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/typo.git" } }'),
+    );
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).toContain(
+      '  hint: write the URL of the remote the engines should read (git remote get-url origin, without the credentials it may hold) as delivery.repository.url in environments/qa.yaml; if it is a mirror',
+    );
+    expect(r.stderr).not.toContain('or remove it there');
+    expect(r.status).toBe(0);
+  });
+
   it('never prints the credentials a remote holds (a CI clone)', () => {
     const { top, dir } = monorepo('infra/k8s');
     gitIn(top, 'remote', 'add', 'origin', 'https://gitlab-ci-token:glpat-Zq8xY2vB4nM6kL0p@git.example.com/team/other.git');
