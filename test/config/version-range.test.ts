@@ -53,12 +53,9 @@ describe('versionRange', () => {
     ['>=, 1.2'],
     ['>= 1.2 - 1.4'],
     ['1.2 ||| 1.3'],
-  ])(
-    'reads %s as no range (a branch or tag by its name)',
-    (revision) => {
-      expect(versionRange(revision)).toBeUndefined();
-    },
-  );
+  ])('reads %s as no range (a branch or tag by its name)', (revision) => {
+    expect(versionRange(revision)).toBeUndefined();
+  });
 
   it('reads a revision of long runs of blanks, operators or groups in a time of its length (no pattern backtracks over them)', () => {
     const long = [

@@ -75,7 +75,9 @@ describe('what names a remote or a branch', () => {
     expect(`${unknown?.message}${unknown?.hint}`).not.toContain('\u202e');
     expect(unknown?.message).toContain('its remote fork\\u202eli (');
     // and no command holds its escape, which names no remote: the words (a version range's too)
-    expect(unknown?.hint).toContain('push it to the remote fork\\u202eli), or, if it was pushed from elsewhere, fetch from the remote fork\\u202eli');
+    expect(unknown?.hint).toContain(
+      'push it to the remote fork\\u202eli), or, if it was pushed from elsewhere, fetch from the remote fork\\u202eli',
+    );
     const range = unknownRevision(URL, '1.2.x', 'argocd', renamed);
     expect(range?.hint).toContain('push a tag in that range (to the remote fork\\u202eli)');
     expect(range?.hint).toContain('fetch from the remote fork\\u202eli (git fetch --tags and its name)');
