@@ -15,6 +15,7 @@ import { isFsError } from '../fs-problems.js';
 import type { DeliveredStage } from '../delivery/stage.js';
 import { checkoutAsRecorded, checkoutRecord } from './delivery-checkout.js';
 import { sha256Hex } from '../model/sha256.js';
+import { hasInvisible } from '../model/invisible-characters.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
 import {
   COMPILER_ROOT,
@@ -295,7 +296,32 @@ export function readFingerprint(root: string): Fingerprint | undefined {
   const recorded = [fingerprint.project, fingerprint.dist, fingerprint.compiler];
   // a file that is not a fingerprint (edited, or written by something else) matches nothing
   if (!recorded.every((d) => typeof d === 'object' && d !== null && Object.values(d).every((v) => typeof v === 'string'))) return undefined;
-  const warnings = fingerprint.deliveryWarnings ?? [];
-  if (!Array.isArray(warnings) || !warnings.every((p) => typeof p?.message === 'string')) return undefined;
+  const warnings: unknown = fingerprint.deliveryWarnings ?? [];
+  if (!Array.isArray(warnings) || !warnings.every(replayable)) return undefined;
   return fingerprint;
+}
+
+/**
+ * Whether `p` is a warning as the delivery plan gives one (`Fingerprint.deliveryWarnings`), which an answer from the
+ * fingerprint prints as it is: a file edited by hand (a hint that is a number, a location that is a string, an `error`)
+ * would else end the command in a TypeError after it printed half its answer, or print what no plan says; and nothing
+ * that prints as nothing or turns the line around (the plan escapes such characters in the names it prints).
+ */
+function replayable(p: unknown): boolean {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return false;
+  const { code, severity, message, hint, location, subject, lines } = p as Record<string, unknown>;
+  const texts = [code, message, ...(hint === undefined ? [] : [hint]), ...(subject === undefined ? [] : [subject])];
+  const place = location as Record<string, unknown> | undefined;
+  return (
+    severity === 'warning' &&
+    texts.every((t) => typeof t === 'string' && !hasInvisible(t)) &&
+    (place === undefined ||
+      (typeof place === 'object' &&
+        place !== null &&
+        typeof place.file === 'string' &&
+        !hasInvisible(place.file) &&
+        Number.isSafeInteger(place.line) &&
+        Number.isSafeInteger(place.column))) &&
+    (lines === undefined || (Array.isArray(lines) && lines.every((l) => typeof l === 'string' && !hasInvisible(l))))
+  );
 }

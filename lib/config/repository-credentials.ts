@@ -5,7 +5,7 @@
  */
 import { argumentWord } from '../errors.js';
 import { detectSecret } from '../model/secret-rules.js';
-import { mayHidePassword, pastPassword } from './url-authority.js';
+import { mayHidePassword, pastPassword, scpAsSsh } from './url-authority.js';
 
 /**
  * Query parameters that name a revision (`?ref=main`, kustomize's and Terraform's remote form), no
@@ -227,10 +227,15 @@ function credentials(carried: string, address: string | undefined, unsure?: stri
  */
 function credentialsHint(address: string): string {
   const url = argumentWord(address);
-  if (url === undefined) return REPOSITORY_CREDENTIALS_HINT;
-  const flag = argumentWord(`--url=${address}`);
+  // over ssh (ssh://, scp-style) an engine takes a private key, no password, and the flux command an ssh:// URL alone
+  const ssh = address.startsWith('ssh://') ? address : scpAsSsh(address);
+  const flag = argumentWord(`--url=${ssh ?? address}`);
+  if (url === undefined || flag === undefined) return REPOSITORY_CREDENTIALS_HINT;
+  const [argocd, flux] = ssh
+    ? ['--ssh-private-key-path ...', '--private-key-file=...']
+    : ['--username ... --password ...', '--username=... --password=...'];
   return (
-    `give the credentials to the engine where it keeps them: Argo CD finds a repository Secret in argocd by the URL (argocd repo add ${url} --username ... --password ...); ` +
-    `Flux reads the Secret in flux-system that delivery.repository.secret names (flux create secret git git-credentials ${flag} --username=... --password=..., then secret: git-credentials beside the url)`
+    `give the credentials to the engine where it keeps them: Argo CD finds a repository Secret in argocd by the URL (argocd repo add ${url} ${argocd}); ` +
+    `Flux reads the Secret in flux-system that delivery.repository.secret names (flux create secret git git-credentials ${flag} ${flux}, then secret: git-credentials beside the url)`
   );
 }

@@ -5,8 +5,10 @@
  */
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import type { Engine } from '../model/engines.js';
-import { urlParts } from './url-authority.js';
+import { scpAsSsh, urlParts } from './url-authority.js';
 import { versionRange } from './version-range.js';
+
+export { scpAsSsh };
 import {
   BITBUCKET_SERVER_PAGE,
   REVISION_PARAMETERS,
@@ -38,17 +40,6 @@ const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/i;
  * (`2024dec`) is written as its full ref, which the hint says.
  */
 const SHORT_COMMIT = /^(?=[\da-f]*\d)(?=[\da-f]*[a-f])[\da-f]{7,39}$/i;
-
-/**
- * An scp-style URL (`git@git.example.com:platform/app.git`) as the `ssh://` URL that Git hosts read
- * as the same repository (`ssh://git@git.example.com/platform/app.git`); undefined for another URL.
- * (On a plain ssh server the scp path is from the user's home directory, the ssh:// one from the root;
- * Git hosts serve both at one place.)
- */
-export function scpAsSsh(url: string): string | undefined {
-  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
-  return scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : undefined;
-}
 
 /** `url` (scp-style `user@host:path`, or `git://host/path`) written as Flux reads it, with the wording of the hint. */
 function fluxForm(url: string): string {

@@ -83,3 +83,14 @@ export function readings(url: string): string[] {
   const { scheme, rest } = urlParts(url);
   return [url, ...[...rest.matchAll(/@/g)].map((m) => scheme + rest.slice(m.index + 1))];
 }
+
+/**
+ * An scp-style URL (`git@git.example.com:platform/app.git`) as the `ssh://` URL that Git hosts read
+ * as the same repository (`ssh://git@git.example.com/platform/app.git`); undefined for another URL.
+ * (On a plain ssh server the scp path is from the user's home directory, the ssh:// one from the root;
+ * Git hosts serve both at one place.)
+ */
+export function scpAsSsh(url: string): string | undefined {
+  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
+  return scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : undefined;
+}

@@ -23,8 +23,11 @@ const PART = '(?:\\d+|[xX*])';
 const BOUND = `v?${PART}(?:\\.${PART}){0,2}(?:-${IDENTIFIERS})?(?:\\+${IDENTIFIERS})?`;
 const OPERATOR = '!=|>=|=>|<=|=<|~>|[=><~^]';
 const COMPARATOR = new RegExp(`^(${OPERATOR})?(${BOUND})$`);
-/** `a - b` (its ends, each a bound): `>=a <=b`. */
-const HYPHEN = new RegExp(`^(${BOUND})\\s+-\\s+(${BOUND})$`);
+/** An operator written apart from its version (`>= 1.2`), by blanks alone. */
+const OPERATOR_ALONE = new RegExp(`^(?:${OPERATOR})$`);
+/** One end of a hyphen range (`1.2 - 1.4`): a version with no operator. */
+const RANGE_END = new RegExp(`^${BOUND}$`);
+const BLANKS = /^\s+$/;
 
 /** The version a tag names (`v1.2` is 1.2.0), or undefined when it names none. */
 function tagVersion(tag: string): Version | undefined {
@@ -85,8 +88,8 @@ function satisfies(v: Version, operator: string, b: Bound): boolean {
     case '!=':
       return !same;
     case '>':
-      // (of a wildcard Masterminds takes past every version it fixes: the lower end here, a tag more in range, never one less)
-      return compare(v, low, b.prerelease) > 0;
+      // of a wildcard or missing number, past every version it fixes (`>1.2` from 1.3.0 on, `>1` from 2.0.0; `>*` past 0.0.0)
+      return open > 0 ? !below(open - 1) : compare(v, low, b.prerelease) > 0;
     case '>=':
     case '=>':
       return atLeast;
@@ -97,7 +100,8 @@ function satisfies(v: Version, operator: string, b: Bound): boolean {
       return open === -1 ? compare(v, low, b.prerelease) <= 0 : below(open - 1);
     case '~':
     case '~>':
-      // ~1.2.3 and ~1.2 below 1.3.0, ~1 below 2.0.0
+      // ~1.2.3 and ~1.2 below 1.3.0, ~1 below 2.0.0; ~0.0.0, with its three numbers, any (as Masterminds reads it)
+      if (open === -1 && low.every((p) => p === 0)) return atLeast;
       return atLeast && below(b.parts[1] === undefined ? (b.parts[0] === undefined ? -1 : 0) : 1);
     default: {
       // ^: the numbers up to the first one not 0 fixed (^1.2.3 below 2.0.0, ^0.2.3 below 0.3.0)
@@ -107,31 +111,45 @@ function satisfies(v: Version, operator: string, b: Bound): boolean {
   }
 }
 
-/** The comparators of one AND group (`>=1.2.0 <1.3.0`, `>= 1.2, < 2`, `1.2 - 1.4`), or undefined when it is none. */
+/**
+ * The comparators of one AND group (`>=1.2.0 <1.3.0`, `>= 1.2, < 2`, `1.2 - 1.4 !=1.3.0`), or undefined when it is none:
+ * as Masterminds reads one, comparators apart by blanks or a comma, an operator apart from its version by blanks alone,
+ * and `a - b` (two versions with no operator, blanks around the `-`) as `>=a <=b`. Read item by item, with no pattern
+ * over the whole text: a long run of blanks takes as long as its length, never its square.
+ */
 function comparators(group: string): { operator: string; bound: Bound }[] | undefined {
-  const hyphen = HYPHEN.exec(group);
-  if (hyphen)
-    return [
-      { operator: '>=', bound: bound(hyphen[1]!) },
-      { operator: '<=', bound: bound(hyphen[2]!) },
-    ];
-  // an operator may stand apart from its version (`>= 1.2`): joined first, then split at commas and blanks
-  const items = group.replace(new RegExp(`(${OPERATOR})\\s+`, 'g'), '$1').split(/\s*,\s*|\s+/);
-  const read = items.map((item) => COMPARATOR.exec(item));
-  if (!read.every((m) => m !== null)) return undefined;
-  return read.map((m) => ({ operator: m![1] ?? '', bound: bound(m![2]!) }));
+  // the items at even places, what stands between them (blanks, a comma) at odd ones
+  const parts = group.trim().split(/(\s*,\s*|\s+)/);
+  const blanksAt = (i: number) => BLANKS.test(parts[i] ?? '');
+  const read: { operator: string; bound: Bound }[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    let item = parts[i]!;
+    if (OPERATOR_ALONE.test(item) && blanksAt(i + 1) && i + 2 < parts.length) {
+      i += 2;
+      item += parts[i];
+    }
+    if (RANGE_END.test(item) && blanksAt(i + 1) && parts[i + 2] === '-' && blanksAt(i + 3) && RANGE_END.test(parts[i + 4] ?? '')) {
+      read.push({ operator: '>=', bound: bound(item) }, { operator: '<=', bound: bound(parts[i + 4]!) });
+      i += 4;
+      continue;
+    }
+    const m = COMPARATOR.exec(item);
+    if (!m) return undefined;
+    read.push({ operator: m[1] ?? '', bound: bound(m[2]!) });
+  }
+  return read;
 }
 
 /**
  * Whether each tag (by its name, `v1.2.7`) is in the range a revision reads as, when it is a semver constraint Argo CD
  * resolves against the tags: `1.2.x`, `v1.*`, `1.2`, `>=1.2.0 <1.3.0`, `~1.2`, `^1.2.3`, `1.2 - 1.4`, `<1 || >=2`;
  * undefined of one that is none (`main`, `release/2`). A prerelease tag is in it only where a comparator of its group
- * names a prerelease. Where Masterminds reads a wildcard narrower (`>1.2`, past every 1.2.x) this takes a tag more, never
- * one less: a revision Argo CD resolves to a tag is never said to be in no tag's range.
+ * names a prerelease. Where Masterminds reads a wildcard narrower than it is written (`^*` and `<=*`, of versions 0.0.x
+ * alone) this takes a tag more, never one less: a revision Argo CD resolves to a tag is never said to be in no tag's range.
  */
 export function versionRange(revision: string): ((tag: string) => boolean) | undefined {
-  const groups = revision.trim().split(/\s*\|\|\s*/);
-  const read = groups.map((g) => (g === '' ? undefined : comparators(g)));
+  // (split at each `||` as it is written, as Masterminds does: blanks around it are the groups' own)
+  const read = revision.split('||').map(comparators);
   if (!read.every((g) => g !== undefined)) return undefined;
   return (tag) => {
     const v = tagVersion(tag);

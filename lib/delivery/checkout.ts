@@ -71,6 +71,19 @@ export function followedRefs(engine: Engine, revision: string): readonly string[
 }
 
 /**
+ * The version range a wanted entry (`followedRefs`) stands for; undefined of a ref, and of an entry no revision was encoded
+ * to, which a fingerprint's record edited by hand may ask again (lib/cli/delivery-checkout.ts): its `%` no escape, no crash.
+ */
+function entryRange(entry: string): ((tag: string) => boolean) | undefined {
+  if (!entry.startsWith(RANGE)) return undefined;
+  try {
+    return versionRange(decodeURIComponent(entry.slice(RANGE.length)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Whether one of `wanted` (`followedRefs`) is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts
  * `gitRefs` names them), a tag in its version range, or a branch of its remote `remote` as last fetched; undefined of
  * one not found while `remote` was never fetched (added by hand, none of its branches known: the revision may be one of
@@ -83,7 +96,7 @@ export function revisionReading(
 ): RevisionReading | undefined {
   const tracked = (ref: string) => ref.startsWith('refs/heads/') && refs.has(`refs/remotes/${remote}/${ref.slice('refs/heads/'.length)}`);
   const ranged = (entry: string) => {
-    const inRange = entry.startsWith(RANGE) ? versionRange(decodeURIComponent(entry.slice(RANGE.length))) : undefined;
+    const inRange = entryRange(entry);
     return inRange !== undefined && [...refs].some((ref) => ref.startsWith('refs/tags/') && inRange(ref.slice('refs/tags/'.length)));
   };
   const found = wanted.some((ref) => refs.has(ref) || tracked(ref) || ranged(ref));
@@ -190,19 +203,22 @@ export function notARemote(
  * `notARemote` of a stage's own repository URL (`url`, in `stageSource`), another than the project file's: the
  * engines read the stage from it at the path the project file says, where the project is in this checkout, so it
  * should be one of the checkout's remotes too (a mirror of it, once named as one). Undefined when it is, or nothing tells.
+ * @param projectSource the project file, when it has a URL the stage would read without its own; undefined when it has none
  */
 export function stageNotARemote(
   url: string,
   checkout: ProjectCheckout,
   stageSource: string,
-  projectSource: string,
+  projectSource: string | undefined,
 ): { message: string; hint: string } | undefined {
   const remotes = remotesOfUrl(url, checkout)?.others;
   if (!remotes) return undefined;
+  // (removed with no URL in the project file, the stage would have none: no way out)
+  const inherit = projectSource === undefined ? '' : `, or remove it there to read ${projectSource}'s`;
   return {
     message: notARemoteMessage(shownUrl(url), remotes),
     // (no URL in the command: it may hold credentials, and a shell reads <URL> as a redirect)
-    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${stageSource}, or remove it there to read ${projectSource}'s; if it is a mirror of this repository, add it to this checkout's remotes (git remote add, a name, then that URL)`,
+    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${stageSource}${inherit}; if it is a mirror of this repository, add it to this checkout's remotes (git remote add, a name, then that URL)`,
   };
 }
 
@@ -242,12 +258,13 @@ export function unknownRevision(
   const name = tag ?? revision.replace(/^refs\/heads\//, '');
   const [remoteWord, nameWord, headWord] = [commandWord(remote), commandWord(name), commandWord(reading.head ?? '')];
   const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${shownName(remote)}`;
+  const fetch = fetchCommand(remote, remoteWord);
   const kind = tag ? 'tag' : either ? 'branch or tag' : 'branch';
   return {
     message: `${JSON.stringify(revision)} is no ${kind} of this checkout, nor ${either ? 'a branch of' : 'of'} its remote ${shownName(remote)} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : either ? 'branch -a, git tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${quoted(reading.head ?? '')}`,
     hint: tag
       ? `push the tag (${push}), or write the tag the engines should follow`
-      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${quoted(reading.head ?? '')}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? shownName(remote)}`,
+      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${quoted(reading.head ?? '')}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, ${fetch('')}`,
   };
 }
 
@@ -257,11 +274,19 @@ const WHOLE_VERSION = /^v?\d+\.\d+\.\d+(?:-[\w.-]+)?$/;
 /** `unknownRevision` of a version range (`followedRefs`): no tag of the checkout in it, nor a branch or tag so named. */
 function outOfRange(url: string, revision: string, remote: string, head: string | undefined): { message: string; hint: string } {
   const remoteWord = commandWord(remote);
+  const push = remoteWord ? `git push ${remoteWord}, then the tag` : `to the remote ${shownName(remote)}`;
   return {
     message: `${JSON.stringify(revision)} is a version range no tag of this checkout is in (Argo CD applies the highest tag in it), nor a branch or tag of that name, nor a branch of its remote ${shownName(remote)} (${shownUrl(url)}) as last fetched (git tag, git branch -a): unless such a tag was pushed from elsewhere, Argo CD finds no revision to apply (unable to resolve it to a commit SHA), and the stage is never applied; this checkout is on ${quoted(head ?? '')}`,
-    hint: `push a tag in that range (git push ${remoteWord ?? shownName(remote)}, then the tag), or write the range, tag or branch the engines should follow; if it was pushed from elsewhere, git fetch --tags ${remoteWord ?? shownName(remote)}`,
+    hint: `push a tag in that range (${push}), or write the range, tag or branch the engines should follow; if it was pushed from elsewhere, ${fetchCommand(remote, remoteWord)('--tags ')}`,
   };
 }
+
+/**
+ * `git fetch <options><remote>` of the remote `remote` (`remoteWord`, as a command writes it), or the words where no line
+ * can show its name (`commandWord`): a command holding its escape (`fork\u202eli`) would fetch from no such remote.
+ */
+const fetchCommand = (remote: string, remoteWord: string | undefined) => (options: string) =>
+  remoteWord ? `git fetch ${options}${remoteWord}` : `fetch from the remote ${shownName(remote)} (git fetch ${options}and its name)`;
 
 /**
  * Why the project's place in its repository was not held to the project file's `delivery.repository.path`: Git was

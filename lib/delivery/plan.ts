@@ -186,7 +186,7 @@ export function planDelivery(
     // repository CI copies dist/ into, whose layout, and so what else may be read so, no Git here tells
     const stranger =
       another && defaults.repository?.copied !== true && checkout.prefix() !== undefined
-        ? stageNotARemote(url, checkout, s.source, projectSource)
+        ? stageNotARemote(url, checkout, s.source, defaults.repository?.url === undefined ? undefined : projectSource)
         : undefined;
     if (stranger) notices.push({ ...at('repository.url', stranger.message, stranger.hint, 'delivery/not-a-remote'), severity: 'warning' });
     const short = shortFluxTimeout(engine, sync.timeout);

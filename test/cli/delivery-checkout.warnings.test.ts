@@ -83,6 +83,25 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
     expect(runProcess('synth', [], dir).stderr).not.toContain("none of this checkout's remotes");
   });
 
+  it("is not told to remove a stage's own URL to read the project file's where the project file has none", () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('url: https://git.example.com/team/app.git, ', ''),
+    );
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/typo.git" } }'),
+    );
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).toContain(
+      '  hint: write the URL of the remote the engines should read (git remote get-url origin, without the credentials it may hold) as delivery.repository.url in environments/qa.yaml; if it is a mirror',
+    );
+    expect(r.stderr).not.toContain('or remove it there');
+    expect(r.status).toBe(0);
+  });
+
   it('never prints the credentials a remote holds (a CI clone)', () => {
     const { top, dir } = monorepo('infra/k8s');
     gitIn(top, 'remote', 'add', 'origin', 'https://gitlab-ci-token:glpat-Zq8xY2vB4nM6kL0p@git.example.com/team/other.git');
@@ -149,6 +168,34 @@ describe('a delivered project whose revision is none of its branches', () => {
     const spoilt = runProcess('check', [], dir);
     expect(spoilt.stderr).toContain(UNKNOWN_REVISION);
     expect(spoilt.status).toBe(0);
+  });
+
+  it('is not said from a record whose warning was edited by hand into another shape: the command compiles, and says it once', () => {
+    const { top, dir } = committed('infra/k8s');
+    renamed(top);
+    expect(runProcess('synth', [], dir).stderr).toContain(UNKNOWN_REVISION);
+    const path = join(dir, '.stagecraft', 'fingerprint.json');
+    const recorded = JSON.parse(readFileSync(path, 'utf8'));
+    const [warning] = recorded.deliveryWarnings;
+    const edits = [
+      { hint: 5 },
+      { location: 'stagecraft.yaml' },
+      { lines: 'changed' },
+      { severity: 'error' },
+      { message: 'all is well\u202e, nothing to see' },
+    ];
+    for (const edit of edits) {
+      for (const command of ['synth', 'check']) {
+        // (what a command that compiled records is answered from: the edit is put back before each)
+        writeFileSync(path, JSON.stringify({ ...recorded, deliveryWarnings: [{ ...warning, ...edit }] }));
+        const r = runProcess(command, [], dir);
+        expect(r.stderr).not.toContain('internal error');
+        expect(r.stderr).not.toContain('\u202e');
+        expect(r.stderr.split(UNKNOWN_REVISION)).toHaveLength(2);
+        expect(r.stdout.split('qa: 3 objects').length).toBeLessThanOrEqual(2);
+        expect(r.status).toBe(0);
+      }
+    }
   });
 
   it('is warned after a rename in a repository of 50,000 tags (a list past 1 MiB, said in time)', () => {

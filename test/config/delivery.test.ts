@@ -15,6 +15,29 @@ describe('repositoryCredentials', () => {
     );
   });
 
+  it('gives the ssh commands for a URL over ssh: a private key, no password, and an ssh:// URL to the flux command', () => {
+    const cases = [
+      [
+        'ssh://git:hunter2-Zq8xY2vB@git.example.com/team/shop.git',
+        'ssh://git@git.example.com/team/shop.git',
+        'ssh://git@git.example.com/team/shop.git',
+      ],
+      [
+        'git@git.example.com:team/shop.git?private_token=Zx8kLm3Qp9RtVw2Y',
+        'git@git.example.com:team/shop.git',
+        'ssh://git@git.example.com/team/shop.git',
+      ],
+    ];
+    for (const [written, url, fluxUrl] of cases) {
+      const { hint } = repositoryCredentials(written!)!;
+      expect(hint).toContain(`(argocd repo add ${url} --ssh-private-key-path ...)`);
+      expect(hint).toContain(
+        `flux create secret git git-credentials --url=${fluxUrl} --private-key-file=..., then secret: git-credentials`,
+      );
+      expect(hint).not.toMatch(/--password|--username|hunter2|Zx8kLm3Qp9RtVw2Y/);
+    }
+  });
+
   it.each([
     [
       'a query token',

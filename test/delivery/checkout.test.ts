@@ -74,6 +74,14 @@ describe('what names a remote or a branch', () => {
     const unknown = unknownRevision(URL, 'main', 'flux', renamed);
     expect(`${unknown?.message}${unknown?.hint}`).not.toContain('\u202e');
     expect(unknown?.message).toContain('its remote fork\\u202eli (');
+    // and no command holds its escape, which names no remote: the words (a version range's too)
+    expect(unknown?.hint).toContain(
+      'push it to the remote fork\\u202eli), or, if it was pushed from elsewhere, fetch from the remote fork\\u202eli',
+    );
+    const range = unknownRevision(URL, '1.2.x', 'argocd', renamed);
+    expect(range?.hint).toContain('push a tag in that range (to the remote fork\\u202eli)');
+    expect(range?.hint).toContain('fetch from the remote fork\\u202eli (git fetch --tags and its name)');
+    expect(`${unknown?.hint}${range?.hint}`).not.toMatch(/git (?:fetch|push) (?:--tags )?fork/);
   });
 });
 
@@ -134,6 +142,12 @@ describe('revisionReading', () => {
     expect(revisionReading(refs, 'origin', ['refs/heads/v1.2.3'])).toEqual({ found: false, head: 'trunk' });
     expect(revisionReading(refs, 'origin', ['refs/tags/v9'])).toEqual({ found: false, head: 'trunk' });
     expect(revisionReading(refs, 'origin', followedRefs('argocd', '1.3.x')!)).toEqual({ found: false, head: 'trunk' });
+  });
+
+  it('finds nothing, and throws nothing, of a range no revision was encoded to (a fingerprint record edited by hand)', () => {
+    // (check answered an internal error, URIError: URI malformed, of such a key of .stagecraft/fingerprint.json)
+    expect(revisionReading(refs, 'origin', ['range:%E0%A4%A'])).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading(refs, 'origin', ['range:%', ...followedRefs('argocd', '1.2.x')!])).toEqual({ found: true });
   });
 
   it('reads nothing of a revision not found while the remote was never fetched (its branches unknown)', () => {

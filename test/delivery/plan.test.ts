@@ -704,7 +704,7 @@ describe('a revision no Git ref can be named', () => {
     },
   );
 
-  it.each(['1.2.*', '>=1.2.0 <1.3.0', '~1.2', '^1.2.3', '1.2 - 1.4', '<1 || >=2.1, !=2.1.4'])(
+  it.each(['1.2.*', '>=1.2.0 <1.3.0', '~1.2', '^1.2.3', '1.2 - 1.4', '<1 || >=2.1, !=2.1.4', '1.2 - 1.4 !=1.3.0'])(
     '%s, a range of version tags Argo CD applies the highest of, is followed by Argo CD and refused for Flux with the way out',
     (revision) => {
       const text = (engine: string) =>
@@ -717,7 +717,7 @@ describe('a revision no Git ref can be named', () => {
     },
   );
 
-  it.each(['main branch', 'feature/*', '~main', 'v1.2 || main'])(
+  it.each(['main branch', 'feature/*', '~main', 'v1.2 || main', '> = 1.2'])(
     '%s, no ref and no range of version tags, is refused for either engine, where the schema took it for a range',
     (revision) => {
       for (const engine of ['argocd', 'flux']) {
