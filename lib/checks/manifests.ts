@@ -14,7 +14,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
 import { firstDefinitionOf } from './object-index.js';
-import { SourceFile } from './source-file.js';
+import { DocumentsReadAgain, SourceFile } from './source-file.js';
 import type { RelatedPlace } from './report.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
 import {
@@ -76,6 +76,12 @@ export interface ParseOptions {
    * @default true
    */
   readonly yaml11?: boolean;
+  /**
+   * Where the documents read again to place findings are kept (lib/checks/source-file.ts), shared with other readings
+   * whose places are asked for together (a stage's included files, one file per reading), which then keep its budget
+   * between them. @default - the reading's own
+   */
+  readonly again?: DocumentsReadAgain;
 }
 
 /** Where a kustomization inflates the Helm charts of its `charts/` folder (kustomize's helmCharts, chartHome `charts`). */
@@ -118,9 +124,11 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   problems.push(...charts.map((dir, i) => helmChart(dir, chartFiles[i], files)));
   // a patch a kustomization names is part of an object, which kustomize merges into it: skipped, as the kustomization is
   const patches = kustomizationPatches(files);
+  // the documents read again to place findings: the files' together, within one budget
+  const again = options.again ?? new DocumentsReadAgain();
   for (const { file, text } of files) {
     if (charts.some((dir) => file.startsWith(dir)) || patches.has(file)) continue;
-    const src = new SourceFile(file, text, options.blockReader ?? true);
+    const src = new SourceFile(file, text, options.blockReader ?? true, again);
     const { result } = src;
     if ('problems' in result) {
       problems.push(...capProblems(result.problems, src.at(text.length)));
@@ -254,10 +262,11 @@ function includedDocuments(files: ReadonlyMap<string, string> | undefined, names
   let documents: Map<string, IncludedDocument[]> | undefined;
   const read = () => {
     const found = new Map<string, IncludedDocument[]>();
+    const again = new DocumentsReadAgain();
     for (const [file, text] of files) {
       let manifests: Manifests;
       try {
-        manifests = parseManifests([{ file, text }], { yaml11: false });
+        manifests = parseManifests([{ file, text }], { yaml11: false, again });
       } catch (e) {
         if (e instanceof ProblemsError) continue;
         throw e;
