@@ -23,7 +23,7 @@ import {
   isKustomizationFile,
   isManifestObject as isObject,
   isUntypedKustomization,
-  kustomizationPatches,
+  kustomizationParts,
   itemlessList,
   listItems,
 } from '../model/list-documents.js';
@@ -122,8 +122,9 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   const chartFiles = files.filter(({ file }) => HELM_CHART_FILE.test(file)).map(({ file }) => file);
   const charts = chartFiles.map((file) => file.slice(0, file.lastIndexOf('/') + 1));
   problems.push(...charts.map((dir, i) => helmChart(dir, chartFiles[i], files)));
-  // a patch a kustomization names is part of an object, which kustomize merges into it: skipped, as the kustomization is
-  const patches = kustomizationPatches(files);
+  // a patch a kustomization names is part of an object, which kustomize merges into it, and a generator's file its data:
+  // skipped, as the kustomization is
+  const patches = kustomizationParts(files);
   // the documents read again to place findings: the files' together, within one budget
   const again = options.again ?? new DocumentsReadAgain();
   for (const { file, text } of files) {

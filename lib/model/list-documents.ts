@@ -42,31 +42,56 @@ export function isUntypedKustomization(file: string, value: unknown): boolean {
 }
 
 /**
- * The files that the kustomizations among `files` name as patches (`patches[].path`, `patchesStrategicMerge[]` but an
- * inline patch, `patchesJson6902[].path`), as `files` names them (relative to the kustomization's folder, normalized).
- * A patch is a part of an object (a Deployment's `spec.replicas` alone) or a list of JSON patch operations, which
- * kustomize applies to the object it targets: no manifest, skipped as its kustomization is. A kustomization that does not
+ * The files that the kustomizations among `files` read as no object of their own, as `files` names them (relative to the
+ * kustomization's folder, normalized): its patches (`patches[].path`, `patchesStrategicMerge[]` but an inline patch,
+ * `patchesJson6902[].path`), a part of an object (a Deployment's `spec.replicas` alone) or a list of JSON patch
+ * operations, which kustomize applies to the object it targets; and the files it reads as data (a generator's `files`,
+ * `key=file` too, `envs` and `env`; `replacements[].path`, `configurations`, `openapi.path`, a Helm chart's
+ * `valuesFile` and `additionalValuesFiles`), which `kubectl kustomize` builds into a ConfigMap or reads as its own
+ * configuration. No manifest: skipped as the kustomization is. A file that a kustomization among them names as a resource
+ * too is an object all the same, and kept (kustomize applies it, patched by itself). A kustomization that does not
  * parse names none (whoever reads it for its documents says why).
  */
-export function kustomizationPatches(files: readonly { readonly file: string; readonly text: string }[]): ReadonlySet<string> {
-  const patches = new Set<string>();
+export function kustomizationParts(files: readonly { readonly file: string; readonly text: string }[]): ReadonlySet<string> {
+  const parts = new Set<string>();
+  const resources = new Set<string>();
   for (const { file, text } of files) {
-    if (!isKustomizationFile(file) || !/^patches(StrategicMerge|Json6902)?\s*:/m.test(text)) continue;
+    if (!isKustomizationFile(file)) continue;
     const dir = file.slice(0, file.lastIndexOf('/') + 1);
+    const add = (to: Set<string>, paths: readonly unknown[]) => {
+      for (const path of paths)
+        if (typeof path === 'string' && path && !path.includes('\n')) to.add(posix.normalize(posix.isAbsolute(path) ? path : dir + path));
+    };
     for (const doc of parseAllDocuments(text)) {
       const k = doc.errors.length ? undefined : kustomizationValue(doc);
       if (!k || typeof k !== 'object') continue;
-      const named = [k.patches, k.patchesJson6902].flatMap((l) =>
-        Array.isArray(l) ? l.map((p) => (p as { path?: unknown } | null)?.path) : [],
+      add(resources, [k.resources, k.bases].flatMap(list));
+      add(
+        parts,
+        [k.patches, k.patchesJson6902, k.replacements].flatMap((l) => list(l).map((p) => field(p, 'path'))),
       );
-      if (Array.isArray(k.patchesStrategicMerge)) named.push(...k.patchesStrategicMerge);
-      for (const path of named)
-        if (typeof path === 'string' && path && !path.includes('\n'))
-          patches.add(posix.normalize(posix.isAbsolute(path) ? path : dir + path));
+      add(parts, [...list(k.patchesStrategicMerge), ...list(k.configurations), field(k.openapi, 'path')]);
+      for (const g of [k.configMapGenerator, k.secretGenerator].flatMap(list)) {
+        // `files: [settings.yaml, key=settings.yaml]`: the file after the key
+        add(
+          parts,
+          list(field(g, 'files')).map((f) => (typeof f === 'string' ? f.slice(f.indexOf('=') + 1) : f)),
+        );
+        add(parts, [...list(field(g, 'envs')), field(g, 'env')]);
+      }
+      for (const chart of list(k.helmCharts)) add(parts, [field(chart, 'valuesFile'), ...list(field(chart, 'additionalValuesFiles'))]);
     }
   }
-  return patches;
+  for (const r of resources) parts.delete(r);
+  return parts;
 }
+
+/** `value` if it is a list, else none. */
+const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+
+/** The field `name` of `value` if it is a mapping. */
+const field = (value: unknown, name: string): unknown =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
 
 /** A kustomization's value, or none where its aliases expand too far (an alias bomb: said by whoever reads its documents). */
 function kustomizationValue(doc: Document): Record<string, unknown> | null | undefined {

@@ -157,6 +157,53 @@ describe('the patches a kustomization names', () => {
       'this document is not a Kubernetes object (found a list)',
     ]);
   });
+
+  it('are checked where the kustomization names them as resources too: kustomize applies the file, patched by itself', () => {
+    // kubectl kustomize 5.5 builds the Deployment, selector missing, which the API server and the referee refuse
+    const files = [
+      { file: 'k/kustomization.yaml', text: 'resources: [deploy.yaml]\npatches:\n  - path: deploy.yaml\n' },
+      { file: 'k/deploy.yaml', text: strategic },
+    ];
+    const manifests = parseManifests(files);
+    expect(manifests.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Deployment api']);
+    const selector = checkObjects(manifests.objects).findings.filter((f) => f.message.includes('selector'));
+    expect(selector.map((f) => `${manifests.locate(f)?.file} ${f.message}`)).toEqual([
+      "k/deploy.yaml required field 'selector' is missing",
+    ]);
+  });
+});
+
+describe('the data files a kustomization names', () => {
+  it("are skipped, as kustomize reads them into a ConfigMap or as its own configuration: a generator's files, replacements, configurations", () => {
+    const kustomization = {
+      file: 'k/kustomization.yaml',
+      text:
+        'resources: [web.yaml]\nconfigMapGenerator:\n  - name: app\n    files: [settings.yaml, other=conf/more.yaml]\n    envs: [app.env]\n' +
+        'secretGenerator:\n  - { name: creds, env: creds.yaml }\nreplacements:\n  - path: repl.yaml\n  - { source: { kind: A }, targets: [] }\n' +
+        'configurations: [names.yaml]\nopenapi: { path: schema.yaml }\nhelmCharts:\n  - { name: r, valuesFile: values.yaml, additionalValuesFiles: [more-values.yaml] }\n',
+    };
+    const data = [
+      'settings.yaml',
+      'conf/more.yaml',
+      'app.env',
+      'creds.yaml',
+      'repl.yaml',
+      'names.yaml',
+      'schema.yaml',
+      'values.yaml',
+      'more-values.yaml',
+    ];
+    const files = [
+      kustomization,
+      { file: 'k/web.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n' },
+      ...data.map((name) => ({ file: `k/${name}`, text: 'log_level: debug\nport: 8080\n' })),
+    ];
+    expect(parseManifests(files).objects.map((o) => o.metadata.name)).toEqual(['web']);
+    // not named by the kustomization, such a file is refused as no manifest
+    expect(problemsThrownBy(() => parseManifests([{ file: 'k/settings.yaml', text: 'log_level: debug\n' }])).map((p) => p.message)).toEqual(
+      ['this document is not a Kubernetes object (found a mapping without apiVersion)'],
+    );
+  });
 });
 
 describe('an item of a List that is no Kubernetes object', () => {
