@@ -24,11 +24,12 @@ import {
   isManifestObject as isObject,
   isUntypedKustomization,
   kustomizationParts,
+  describeFound,
   itemlessList,
   listItems,
 } from '../model/list-documents.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { capProblems, describeValue } from '../model/limits.js';
+import { capProblems } from '../model/limits.js';
 
 /** The file that makes a folder a Helm chart (as a manifests app reads one: apps/manifests.ts). */
 const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
@@ -58,7 +59,7 @@ export interface Manifests {
 /** What a value that is no Kubernetes object (`isObject`) is instead: a list, a mapping without apiVersion or kind, a scalar. */
 function notAnObject(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
-  if (!v || typeof v !== 'object') return describeValue(v);
+  if (!v || typeof v !== 'object') return describeFound(v);
   return `a mapping without ${typeof (v as Partial<KubeObject>).apiVersion === 'string' ? 'kind' : 'apiVersion'}`;
 }
 

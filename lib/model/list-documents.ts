@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { parseAllDocuments, type Document } from 'yaml';
 import { MAX_MANIFEST_ALIASES, describeValue } from './limits.js';
 import { builtInClusterScoped, isListDocument } from '../k8s.js';
+import { detectSecretOrEncoded, maskValue } from './secret-rules.js';
 import type { FieldPath } from './field-path.js';
 import type { KubeObject } from './object.js';
 
@@ -182,13 +183,21 @@ function withoutItems(kind: string): string {
   return `kubectl apply refuses it, an object of a kind no cluster serves (the schema of a ${kind} requires items, a list of ${kind.slice(0, -'List'.length)} objects), and kubectl kustomize passes it on as one`;
 }
 
+/**
+ * What was found where an object or a list was expected (`describeValue`), a secret string hidden (`ghp_...` pasted as a
+ * List's items or as a document: the message would print the token).
+ */
+export function describeFound(v: unknown): string {
+  return typeof v === 'string' && detectSecretOrEncoded(v) ? maskValue(v) : describeValue(v);
+}
+
 /** Why a List whose `items` are null or no list is refused, or applies nothing. */
 function withItems(o: KubeObject, v1List: boolean): string {
   if (o.items === null) {
     const read = 'which kustomize reads as an empty List';
     return `the items of this ${o.kind} are null (items: with no value): ${v1List ? `${KUBECTL_LIST_REFUSAL}, ${read}` : `kubectl and kustomize read it as a List of no objects, and apply nothing of it`}`;
   }
-  const what = `the items of this ${o.kind} are no list (found ${describeValue(o.items)})`;
+  const what = `the items of this ${o.kind} are no list (found ${describeFound(o.items)})`;
   if (v1List) return `${what}: ${KUBECTL_LIST_REFUSAL}, which kustomize reads as an empty List`;
   return `${what}: kubectl apply refuses the file (it reads a document with items as a List, whose items must be a list), and kubectl kustomize alike ('expected array in ${o.kind}/items')`;
 }

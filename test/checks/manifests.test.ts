@@ -206,6 +206,24 @@ describe('the data files a kustomization names', () => {
   });
 });
 
+describe('a secret found where an object or a list of them goes', () => {
+  it("is never printed: a List's items, an item, a document", () => {
+    const token = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const files = [
+      { file: 's.yaml', text: `apiVersion: v1\nkind: SecretList\nitems: ${token}\n` },
+      { file: 'l.yaml', text: `apiVersion: v1\nkind: List\nitems: [${token}, just a string]\n---\n${token}\n` },
+    ];
+    const said = problemsThrownBy(() => parseManifests(files)).map(formatLabelledProblem);
+    expect(said.join('\n')).not.toContain('16C7e42F');
+    expect(said.map((p) => p.split('\n')[0])).toEqual([
+      expect.stringMatching(/^s\.yaml:3:1: error: the items of this SecretList are no list \(found \(a 40-character value, hidden\)\): /),
+      'l.yaml:3:9: error: items[0] of this List is not a Kubernetes object (found (a 40-character value, hidden))',
+      'l.yaml:3:51: error: items[1] of this List is not a Kubernetes object (found "just a string")',
+      'l.yaml:5:1: error: this document is not a Kubernetes object (found (a 40-character value, hidden))',
+    ]);
+  });
+});
+
 describe('an item of a List that is no Kubernetes object', () => {
   it('is bad input at its place, saying what it is instead and what to do, nested Lists included', () => {
     const text =
