@@ -282,14 +282,20 @@ function placedDuplicates(
     const hit = named.find((n) => n.kind === o.kind && n.name === o.metadata?.name && n.setting);
     return hit?.setting && { path: ['apps', app, ...hit.setting], given: hit.given === true };
   };
-  /** Where an app that reads files (`Stack.sources`) defines the object of `f` in them: its files alone are searched. */
-  const documentOf = (app: string, f: Finding): SourceLocation | undefined => {
+  /** Per app that reads files (`Stack.sources`), where it defines an object in them (its files alone), each file read once. */
+  const placesIn = new Map<string, ((f: Finding) => SourceLocation | undefined) | undefined>();
+  const placesOf = (app: string) => {
     const { stack, settings } = apps.get(app)!;
     const sources = stacks[stack].sources?.(settings as never) ?? [];
     const files = loaded.context.files;
     if (!sources.length || !files?.size) return undefined;
     const within = (file: string) => sources.some(({ path }) => file === path || file.startsWith(`${path.replace(/\/$/, '')}/`));
-    return includedPlaces(new Map([...files].filter(([file]) => within(file))), loaded.context.namespace)(f);
+    return includedPlaces(new Map([...files].filter(([file]) => within(file))), loaded.context.namespace);
+  };
+  /** Where an app that reads files defines the object of `f` in them. */
+  const documentOf = (app: string, f: Finding): SourceLocation | undefined => {
+    if (!placesIn.has(app)) placesIn.set(app, placesOf(app));
+    return placesIn.get(app)?.(f);
   };
   const byKey = new Map<string, Finding[]>();
   for (const f of twice) byKey.set(objectKey(f.object), [...(byKey.get(objectKey(f.object)) ?? []), f]);

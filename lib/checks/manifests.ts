@@ -14,7 +14,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
 import { firstDefinitionOf } from './object-index.js';
-import { SourceFile } from './source-file.js';
+import { DocumentsReadAgain, SourceFile } from './source-file.js';
 import type { RelatedPlace } from './report.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
 import {
@@ -23,12 +23,13 @@ import {
   isKustomizationFile,
   isManifestObject as isObject,
   isUntypedKustomization,
-  kustomizationPatches,
+  kustomizationParts,
+  describeFound,
   itemlessList,
   listItems,
 } from '../model/list-documents.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { capProblems, describeValue } from '../model/limits.js';
+import { capProblems } from '../model/limits.js';
 
 /** The file that makes a folder a Helm chart (as a manifests app reads one: apps/manifests.ts). */
 const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
@@ -58,7 +59,7 @@ export interface Manifests {
 /** What a value that is no Kubernetes object (`isObject`) is instead: a list, a mapping without apiVersion or kind, a scalar. */
 function notAnObject(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
-  if (!v || typeof v !== 'object') return describeValue(v);
+  if (!v || typeof v !== 'object') return describeFound(v);
   return `a mapping without ${typeof (v as Partial<KubeObject>).apiVersion === 'string' ? 'kind' : 'apiVersion'}`;
 }
 
@@ -76,6 +77,12 @@ export interface ParseOptions {
    * @default true
    */
   readonly yaml11?: boolean;
+  /**
+   * Where the documents read again to place findings are kept (lib/checks/source-file.ts), shared with other readings
+   * whose places are asked for together (a stage's included files, one file per reading), which then keep its budget
+   * between them. @default - the reading's own
+   */
+  readonly again?: DocumentsReadAgain;
 }
 
 /** Where a kustomization inflates the Helm charts of its `charts/` folder (kustomize's helmCharts, chartHome `charts`). */
@@ -116,11 +123,14 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   const chartFiles = files.filter(({ file }) => HELM_CHART_FILE.test(file)).map(({ file }) => file);
   const charts = chartFiles.map((file) => file.slice(0, file.lastIndexOf('/') + 1));
   problems.push(...charts.map((dir, i) => helmChart(dir, chartFiles[i], files)));
-  // a patch a kustomization names is part of an object, which kustomize merges into it: skipped, as the kustomization is
-  const patches = kustomizationPatches(files);
+  // a patch a kustomization names is part of an object, which kustomize merges into it, and a generator's file its data:
+  // skipped, as the kustomization is
+  const patches = kustomizationParts(files);
+  // the documents read again to place findings: the files' together, within one budget
+  const again = options.again ?? new DocumentsReadAgain();
   for (const { file, text } of files) {
     if (charts.some((dir) => file.startsWith(dir)) || patches.has(file)) continue;
-    const src = new SourceFile(file, text, options.blockReader ?? true);
+    const src = new SourceFile(file, text, options.blockReader ?? true, again);
     const { result } = src;
     if ('problems' in result) {
       problems.push(...capProblems(result.problems, src.at(text.length)));
@@ -254,10 +264,11 @@ function includedDocuments(files: ReadonlyMap<string, string> | undefined, names
   let documents: Map<string, IncludedDocument[]> | undefined;
   const read = () => {
     const found = new Map<string, IncludedDocument[]>();
+    const again = new DocumentsReadAgain();
     for (const [file, text] of files) {
       let manifests: Manifests;
       try {
-        manifests = parseManifests([{ file, text }], { yaml11: false });
+        manifests = parseManifests([{ file, text }], { yaml11: false, again });
       } catch (e) {
         if (e instanceof ProblemsError) continue;
         throw e;

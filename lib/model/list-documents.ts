@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { parseAllDocuments, type Document } from 'yaml';
 import { MAX_MANIFEST_ALIASES, describeValue } from './limits.js';
 import { builtInClusterScoped, isListDocument } from '../k8s.js';
+import { detectSecretOrEncoded, maskValue } from './secret-rules.js';
 import type { FieldPath } from './field-path.js';
 import type { KubeObject } from './object.js';
 
@@ -42,31 +43,56 @@ export function isUntypedKustomization(file: string, value: unknown): boolean {
 }
 
 /**
- * The files that the kustomizations among `files` name as patches (`patches[].path`, `patchesStrategicMerge[]` but an
- * inline patch, `patchesJson6902[].path`), as `files` names them (relative to the kustomization's folder, normalized).
- * A patch is a part of an object (a Deployment's `spec.replicas` alone) or a list of JSON patch operations, which
- * kustomize applies to the object it targets: no manifest, skipped as its kustomization is. A kustomization that does not
+ * The files that the kustomizations among `files` read as no object of their own, as `files` names them (relative to the
+ * kustomization's folder, normalized): its patches (`patches[].path`, `patchesStrategicMerge[]` but an inline patch,
+ * `patchesJson6902[].path`), a part of an object (a Deployment's `spec.replicas` alone) or a list of JSON patch
+ * operations, which kustomize applies to the object it targets; and the files it reads as data (a generator's `files`,
+ * `key=file` too, `envs` and `env`; `replacements[].path`, `configurations`, `openapi.path`, a Helm chart's
+ * `valuesFile` and `additionalValuesFiles`), which `kubectl kustomize` builds into a ConfigMap or reads as its own
+ * configuration. No manifest: skipped as the kustomization is. A file that a kustomization among them names as a resource
+ * too is an object all the same, and kept (kustomize applies it, patched by itself). A kustomization that does not
  * parse names none (whoever reads it for its documents says why).
  */
-export function kustomizationPatches(files: readonly { readonly file: string; readonly text: string }[]): ReadonlySet<string> {
-  const patches = new Set<string>();
+export function kustomizationParts(files: readonly { readonly file: string; readonly text: string }[]): ReadonlySet<string> {
+  const parts = new Set<string>();
+  const resources = new Set<string>();
   for (const { file, text } of files) {
-    if (!isKustomizationFile(file) || !/^patches(StrategicMerge|Json6902)?\s*:/m.test(text)) continue;
+    if (!isKustomizationFile(file)) continue;
     const dir = file.slice(0, file.lastIndexOf('/') + 1);
+    const add = (to: Set<string>, paths: readonly unknown[]) => {
+      for (const path of paths)
+        if (typeof path === 'string' && path && !path.includes('\n')) to.add(posix.normalize(posix.isAbsolute(path) ? path : dir + path));
+    };
     for (const doc of parseAllDocuments(text)) {
       const k = doc.errors.length ? undefined : kustomizationValue(doc);
       if (!k || typeof k !== 'object') continue;
-      const named = [k.patches, k.patchesJson6902].flatMap((l) =>
-        Array.isArray(l) ? l.map((p) => (p as { path?: unknown } | null)?.path) : [],
+      add(resources, [k.resources, k.bases].flatMap(list));
+      add(
+        parts,
+        [k.patches, k.patchesJson6902, k.replacements].flatMap((l) => list(l).map((p) => field(p, 'path'))),
       );
-      if (Array.isArray(k.patchesStrategicMerge)) named.push(...k.patchesStrategicMerge);
-      for (const path of named)
-        if (typeof path === 'string' && path && !path.includes('\n'))
-          patches.add(posix.normalize(posix.isAbsolute(path) ? path : dir + path));
+      add(parts, [...list(k.patchesStrategicMerge), ...list(k.configurations), field(k.openapi, 'path')]);
+      for (const g of [k.configMapGenerator, k.secretGenerator].flatMap(list)) {
+        // `files: [settings.yaml, key=settings.yaml]`: the file after the key
+        add(
+          parts,
+          list(field(g, 'files')).map((f) => (typeof f === 'string' ? f.slice(f.indexOf('=') + 1) : f)),
+        );
+        add(parts, [...list(field(g, 'envs')), field(g, 'env')]);
+      }
+      for (const chart of list(k.helmCharts)) add(parts, [field(chart, 'valuesFile'), ...list(field(chart, 'additionalValuesFiles'))]);
     }
   }
-  return patches;
+  for (const r of resources) parts.delete(r);
+  return parts;
 }
+
+/** `value` if it is a list, else none. */
+const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+
+/** The field `name` of `value` if it is a mapping. */
+const field = (value: unknown, name: string): unknown =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
 
 /** A kustomization's value, or none where its aliases expand too far (an alias bomb: said by whoever reads its documents). */
 function kustomizationValue(doc: Document): Record<string, unknown> | null | undefined {
@@ -157,13 +183,21 @@ function withoutItems(kind: string): string {
   return `kubectl apply refuses it, an object of a kind no cluster serves (the schema of a ${kind} requires items, a list of ${kind.slice(0, -'List'.length)} objects), and kubectl kustomize passes it on as one`;
 }
 
+/**
+ * What was found where an object or a list was expected (`describeValue`), a secret string hidden (`ghp_...` pasted as a
+ * List's items or as a document: the message would print the token).
+ */
+export function describeFound(v: unknown): string {
+  return typeof v === 'string' && detectSecretOrEncoded(v) ? maskValue(v) : describeValue(v);
+}
+
 /** Why a List whose `items` are null or no list is refused, or applies nothing. */
 function withItems(o: KubeObject, v1List: boolean): string {
   if (o.items === null) {
     const read = 'which kustomize reads as an empty List';
     return `the items of this ${o.kind} are null (items: with no value): ${v1List ? `${KUBECTL_LIST_REFUSAL}, ${read}` : `kubectl and kustomize read it as a List of no objects, and apply nothing of it`}`;
   }
-  const what = `the items of this ${o.kind} are no list (found ${describeValue(o.items)})`;
+  const what = `the items of this ${o.kind} are no list (found ${describeFound(o.items)})`;
   if (v1List) return `${what}: ${KUBECTL_LIST_REFUSAL}, which kustomize reads as an empty List`;
   return `${what}: kubectl apply refuses the file (it reads a document with items as a List, whose items must be a list), and kubectl kustomize alike ('expected array in ${o.kind}/items')`;
 }

@@ -157,6 +157,71 @@ describe('the patches a kustomization names', () => {
       'this document is not a Kubernetes object (found a list)',
     ]);
   });
+
+  it('are checked where the kustomization names them as resources too: kustomize applies the file, patched by itself', () => {
+    // kubectl kustomize 5.5 builds the Deployment, selector missing, which the API server and the referee refuse
+    const files = [
+      { file: 'k/kustomization.yaml', text: 'resources: [deploy.yaml]\npatches:\n  - path: deploy.yaml\n' },
+      { file: 'k/deploy.yaml', text: strategic },
+    ];
+    const manifests = parseManifests(files);
+    expect(manifests.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Deployment api']);
+    const selector = checkObjects(manifests.objects).findings.filter((f) => f.message.includes('selector'));
+    expect(selector.map((f) => `${manifests.locate(f)?.file} ${f.message}`)).toEqual([
+      "k/deploy.yaml required field 'selector' is missing",
+    ]);
+  });
+});
+
+describe('the data files a kustomization names', () => {
+  it("are skipped, as kustomize reads them into a ConfigMap or as its own configuration: a generator's files, replacements, configurations", () => {
+    const kustomization = {
+      file: 'k/kustomization.yaml',
+      text:
+        'resources: [web.yaml]\nconfigMapGenerator:\n  - name: app\n    files: [settings.yaml, other=conf/more.yaml]\n    envs: [app.env]\n' +
+        'secretGenerator:\n  - { name: creds, env: creds.yaml }\nreplacements:\n  - path: repl.yaml\n  - { source: { kind: A }, targets: [] }\n' +
+        'configurations: [names.yaml]\nopenapi: { path: schema.yaml }\nhelmCharts:\n  - { name: r, valuesFile: values.yaml, additionalValuesFiles: [more-values.yaml] }\n',
+    };
+    const data = [
+      'settings.yaml',
+      'conf/more.yaml',
+      'app.env',
+      'creds.yaml',
+      'repl.yaml',
+      'names.yaml',
+      'schema.yaml',
+      'values.yaml',
+      'more-values.yaml',
+    ];
+    const files = [
+      kustomization,
+      { file: 'k/web.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n' },
+      ...data.map((name) => ({ file: `k/${name}`, text: 'log_level: debug\nport: 8080\n' })),
+    ];
+    expect(parseManifests(files).objects.map((o) => o.metadata.name)).toEqual(['web']);
+    // not named by the kustomization, such a file is refused as no manifest
+    expect(problemsThrownBy(() => parseManifests([{ file: 'k/settings.yaml', text: 'log_level: debug\n' }])).map((p) => p.message)).toEqual(
+      ['this document is not a Kubernetes object (found a mapping without apiVersion)'],
+    );
+  });
+});
+
+describe('a secret found where an object or a list of them goes', () => {
+  it("is never printed: a List's items, an item, a document", () => {
+    const token = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const files = [
+      { file: 's.yaml', text: `apiVersion: v1\nkind: SecretList\nitems: ${token}\n` },
+      { file: 'l.yaml', text: `apiVersion: v1\nkind: List\nitems: [${token}, just a string]\n---\n${token}\n` },
+    ];
+    const said = problemsThrownBy(() => parseManifests(files)).map(formatLabelledProblem);
+    expect(said.join('\n')).not.toContain('16C7e42F');
+    expect(said.map((p) => p.split('\n')[0])).toEqual([
+      expect.stringMatching(/^s\.yaml:3:1: error: the items of this SecretList are no list \(found \(a 40-character value, hidden\)\): /),
+      'l.yaml:3:9: error: items[0] of this List is not a Kubernetes object (found (a 40-character value, hidden))',
+      'l.yaml:3:51: error: items[1] of this List is not a Kubernetes object (found "just a string")',
+      'l.yaml:5:1: error: this document is not a Kubernetes object (found (a 40-character value, hidden))',
+    ]);
+  });
 });
 
 describe('an item of a List that is no Kubernetes object', () => {

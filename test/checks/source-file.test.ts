@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { SourceFile } from '../../lib/checks/source-file.js';
+import { describe, expect, it, vi } from 'vitest';
+import { checkObjects } from '../../lib/checks/index.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { locateFindings } from '../../lib/checks/report.js';
+import { DocumentsReadAgain, SourceFile } from '../../lib/checks/source-file.js';
+import * as readYaml from '../../lib/model/read-yaml.js';
+
+// the documents SourceFile reads again, counted
+vi.mock('../../lib/model/read-yaml.js', async (original) => {
+  const actual = await original<typeof import('../../lib/model/read-yaml.js')>();
+  return { ...actual, documentAgain: vi.fn(actual.documentAgain) };
+});
+const readAgain = vi.mocked(readYaml.documentAgain);
 
 const text = [
   '# Source: web/templates/cm.yaml',
@@ -53,5 +64,64 @@ describe('a file the yaml library read', () => {
       line: 18,
       column: 18,
     });
+  });
+});
+
+describe('the documents read again', () => {
+  /** A List of `n` ConfigMaps with an anchor each (the block reader declines it), named `cm<i>`. */
+  const list = (n: number) =>
+    [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      ...Array.from({ length: n }, (_, i) =>
+        [
+          `- apiVersion: v1`,
+          `  kind: ConfigMap`,
+          `  metadata:`,
+          `    name: cm${i}`,
+          `    labels: &l${i} { app: x }`,
+          `  data: { k: v }`,
+        ].join('\n'),
+      ),
+    ].join('\n');
+
+  it('are kept for more places: an object defined twice is placed at its two documents with two readings, not two per object', () => {
+    // kept one at a time, each of 50 objects read both Lists again (100 readings; 2,000 objects took minutes)
+    const manifests = parseManifests([{ file: 'twice.yaml', text: `${list(50)}\n---\n${list(50)}\n` }]);
+    const { findings } = checkObjects(manifests.objects, { sort: false });
+    const duplicates = findings.filter((f) => f.code === 'refs/duplicate-object');
+    expect(duplicates).toHaveLength(50);
+    readAgain.mockClear();
+    const located = locateFindings(duplicates, manifests.locate, manifests.related);
+    expect(readAgain).toHaveBeenCalledTimes(2);
+    expect(located[0].location).toEqual({ file: 'twice.yaml', line: 311, column: 11 });
+    expect(located[0].related).toEqual([{ location: { file: 'twice.yaml', line: 7, column: 11 }, message: 'first defined' }]);
+  });
+
+  it('are let go beyond their budget, oldest first, and the two asked for last kept whatever their size', () => {
+    const twoLists = `${list(20)}\n---\n${list(20)}\n`;
+    const indexesOf = (f: SourceFile) => ('values' in f.result ? f.result.values.map((v) => v.index) : []);
+    const alternately = (f: SourceFile, rounds: number) => {
+      for (let i = 0; i < rounds; i++) for (const index of indexesOf(f)) f.locate(index, ['items', i, 'metadata', 'name'], false);
+    };
+    // a budget of no document: the two asked for last are kept still
+    const none = new SourceFile('big.yaml', twoLists, false, new DocumentsReadAgain(0));
+    readAgain.mockClear();
+    alternately(none, 5);
+    expect(readAgain).toHaveBeenCalledTimes(2);
+    // three files of one document each, shared within a budget of about two of them: the oldest let go each time
+    const again = new DocumentsReadAgain(2 * list(1).length + 10);
+    const small = Array.from({ length: 3 }, (_, i) => new SourceFile(`s${i}.yaml`, list(1), false, again));
+    readAgain.mockClear();
+    for (let round = 0; round < 2; round++) for (const s of small) s.locate(0, ['items', 0], false);
+    expect(readAgain).toHaveBeenCalledTimes(6);
+    // within a budget of the three, each read once
+    const roomy = new DocumentsReadAgain(3 * list(1).length);
+    const kept = Array.from({ length: 3 }, (_, i) => new SourceFile(`s${i}.yaml`, list(1), false, roomy));
+    readAgain.mockClear();
+    for (let round = 0; round < 2; round++) for (const s of kept) s.locate(0, ['items', 0], false);
+    expect(readAgain).toHaveBeenCalledTimes(3);
+    expect(kept[2].locate(0, ['items', 0, 'data', 'k'], false)).toEqual({ file: 's2.yaml', line: 9, column: 14 });
   });
 });
