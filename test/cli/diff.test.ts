@@ -121,6 +121,49 @@ describe('npm run diff -- <stage>', () => {
     expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
   });
 
+  it('names a file of objects moved or copied by hand, and a kustomization edited by hand, beside objects that change: no object line shows them', () => {
+    const onprem = join(dir, 'dist', 'onprem');
+    const [namespace, kustomization] = [join(onprem, '00-namespace.yaml'), join(onprem, 'Kustomization')];
+    const [namespaceText, kustomizationText] = [readFileSync(namespace, 'utf8'), readFileSync(kustomization, 'utf8')];
+    // what diff prints after the objects' summary line, and what check lists (in its order)
+    const afterObjects = (stdout: string) => stdout.slice(stdout.indexOf(' the same\n') + ' the same\n'.length);
+    const besides = (lines: string[]) =>
+      `${lines.length === 1 ? '1 file differs besides, where no line above shows it (npm run check says it is out of date' : `${lines.length} files differ besides, where no line above shows them (npm run check says they are out of date`}; npm run synth writes ${lines.length === 1 ? 'it' : 'them'} again):\n${lines.join('\n')}\n`;
+    try {
+      writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem').replace('LOG_LEVEL: warn', 'LOG_LEVEL: info'));
+      // renamed by hand: the Namespace is in dist/onprem all the same, printed neither leaving nor arriving
+      renameSync(namespace, join(onprem, '05-namespace.yaml'));
+      let diff = runCli('diff', ['onprem'], dir);
+      expect(diff).toMatchObject({ code: 0, stderr: '' });
+      expect(diff.stdout).toContain('data.LOG_LEVEL: "warn" -> "info"\n');
+      expect(diff.stdout).not.toContain('Namespace onprem');
+      const moved = ['missing: dist/onprem/00-namespace.yaml', 'not produced by the sources: dist/onprem/05-namespace.yaml'];
+      expect(runCli('check', [], dir).stderr).toContain(`${moved.join('\n')}\n`);
+      expect(afterObjects(diff.stdout)).toBe(besides(moved));
+      // copied by hand: a second Namespace onprem, which kubectl applies once
+      writeFileSync(namespace, namespaceText);
+      diff = runCli('diff', ['onprem'], dir);
+      expect(afterObjects(diff.stdout)).toBe(besides(['not produced by the sources: dist/onprem/05-namespace.yaml']));
+      rmSync(join(onprem, '05-namespace.yaml'));
+      // a resource listed by hand, which kubectl apply -k reads: the objects changed list no file
+      writeFileSync(kustomization, `${kustomizationText}  - extra.yaml\n`);
+      expect(runCli('check', [], dir).stderr).toContain('changed: dist/onprem/Kustomization\n');
+      expect(afterObjects(runCli('diff', ['onprem'], dir).stdout)).toBe(besides(['changed: dist/onprem/Kustomization']));
+      writeFileSync(kustomization, kustomizationText);
+      // removed by hand: its object is printed arriving, and the file is not named besides
+      rmSync(namespace);
+      diff = runCli('diff', ['onprem'], dir);
+      expect(diff.stdout).toContain('only in the sources: Namespace onprem\n');
+      expect(diff.stdout).not.toContain('differs besides');
+    } finally {
+      writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+      rmSync(join(onprem, '05-namespace.yaml'), { force: true });
+      writeFileSync(namespace, namespaceText);
+      writeFileSync(kustomization, kustomizationText);
+    }
+    expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+
   it("names an edge file whose lines differ only where none printed shows it (CRLF, a byte order mark, spaces), never listing them removed and added alike, and shows an edge file's real lines without its CRLF", () => {
     writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
     const file = join(dir, 'dist', 'onprem', 'edge', 'haproxy.cfg');
