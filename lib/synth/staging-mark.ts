@@ -17,6 +17,8 @@ export const STAGING_MARK = '.stagecraft-staging';
 /** What the mark says: its whole text, compared whole. */
 const MARK_TEXT =
   'stagecraft: the staging directory of a write into dist/ (lib/synth/write.ts); the write removes it, or the next command after an interruption\n';
+/** How a recovery's line saying it left a staging directory that is not stagecraft's begins (lib/synth/recover.ts). */
+export const STAGING_LEFT = 'recovered: left ';
 /** A mark being written by one thread (`<pid>-<thread id>`), renamed onto `STAGING_MARK` once whole. */
 const PARTIAL_MARK = /^\.stagecraft-staging\.\d+-\d+$/;
 
@@ -62,16 +64,39 @@ export function markStaging(tx: string): void {
  * write refuses to stage into: a directory without the mark, or a file, a link, a FIFO.
  */
 export function stagingInTheWay(root: string, distDir: string): Problem {
+  const { tx, what, move } = inTheWay(root, distDir);
+  return {
+    code: 'synth/foreign-file',
+    message: `${tx} was not made by stagecraft (${what}), and a write stages its output there`,
+    hint: `${move}, then run the command again`,
+  };
+}
+
+/**
+ * What `npm run check` says, whatever it answers of `dist/`, of a staging directory of `distDir` (in `root`) that is not
+ * stagecraft's (`stagingOwner`): a write refuses it (`stagingInTheWay`), so a check passing in CI said nothing of the
+ * refusal the next synth meets. Undefined while there is none.
+ */
+export function stagingInTheWayWarning(root: string, distDir: string): Problem | undefined {
+  if (stagingOwner(join(root, distDir, TX_DIR)) !== 'other') return undefined;
+  const { tx, what, move } = inTheWay(root, distDir);
+  return {
+    code: 'synth/foreign-file',
+    severity: 'warning',
+    message: `${tx} was not made by stagecraft (${what}), and a write stages its output there: a command that writes ${distDir}/ (synth, promote, switch) refuses to while it is there`,
+    hint: move,
+  };
+}
+
+/** The staging directory of `distDir` as named in messages, what stands there, and what to do with it. */
+function inTheWay(root: string, distDir: string): { tx: string; what: string; move: string } {
   const tx = `${distDir}/${TX_DIR}`;
   const st = lstatSync(join(root, tx), { throwIfNoEntry: false });
   const what =
     st === undefined || st.isDirectory()
       ? `it lacks the mark ${STAGING_MARK} of a write's staging directory`
       : `it is ${st.isSymbolicLink() ? 'a symbolic link' : st.isFile() ? 'a file' : fileKind(st)}, not a directory`;
-  return {
-    code: 'synth/foreign-file',
-    message: `${tx} was not made by stagecraft (${what}), and a write stages its output there`,
-    // a write of an earlier release made none: what one killed before its journal left (its new output in new/) is no loss either
-    hint: `move ${tx} out of ${distDir}/ (stagecraft never removes it; what a write of an earlier release left there, new/ alone, can be removed), then run the command again`,
-  };
+  // a write of an earlier release made none: what one killed before its journal left (its new output in new/) is no loss either
+  const move = `move ${tx} out of ${distDir}/ (stagecraft never removes it; what a write of an earlier release left there, new/ alone, can be removed)`;
+  return { tx, what, move };
 }

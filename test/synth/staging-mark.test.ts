@@ -61,8 +61,18 @@ describe('a directory of its own a team keeps at dist/.stagecraft-tx', () => {
     mkdirSync(tx);
     writeFileSync(join(tx, 'notes.txt'), 'kept by hand\n');
     const before = snapshotDir(dir);
-    // nothing of stagecraft's to recover: not a word, and the fast path answers
-    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stderr: '' });
+    // nothing of stagecraft's to recover, and dist/ is current; but the next synth that changes a file refuses it, which
+    // check (in CI) says, from the fast path and compiling alike
+    const warning = `${refusal
+      .replace(/^error: /, 'warning: ')
+      .replace(/\n/, ': a command that writes dist/ (synth, promote, switch) refuses to while it is there\n')
+      .replace(/, then run the command again$/, '')}\n`;
+    for (const args of [[], ['--no-cache']]) {
+      const check = runCli('check', args, dir);
+      expect(check.code).toBe(0);
+      expect(check.stdout).toBe('dist/ is current: 1 stage, 8 files\n');
+      expect(check.stderr.startsWith(warning)).toBe(true);
+    }
     // a recovery for what stagecraft left beside it removes that alone, and names what it leaves
     mkdirSync(join(dir, '.stagecraft'), { recursive: true });
     writeFileSync(join(dir, `${JOURNAL_FILE}.stagecraft-tmp`), '{"command": "npm run synth"');
@@ -72,6 +82,8 @@ describe('a directory of its own a team keeps at dist/.stagecraft-tx', () => {
         "recovered: left dist/.stagecraft-tx as it is, since it was not made by stagecraft (it lacks the mark .stagecraft-staging of a write's staging directory), and a write stages its output there: move dist/.stagecraft-tx out of dist/ (stagecraft never removes it; what a write of an earlier release left there, new/ alone, can be removed), then run the command again\n",
     );
     expect(check.code).toBe(0);
+    // said once, by the recovery
+    expect(check.stderr).not.toContain('warning: dist/.stagecraft-tx');
     // a write refuses it, whatever it changes, and writes nothing
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
     const synth = runCli('synth', [], dir);
