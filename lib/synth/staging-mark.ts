@@ -3,11 +3,11 @@
  * a file whose text no team's file has, made in it before anything is staged there; a directory of that name without it
  * is a team's, which a recovery (./recover.ts) leaves as it is and a write refuses to stage into, rather than remove.
  */
-import { lstatSync, readdirSync, renameSync } from 'node:fs';
+import { type Stats, lstatSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Problem } from '../errors.js';
-import { fileKind } from '../fs-problems.js';
+import { errnoCode, fileKind } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { writeNew } from '../model/flushed-file.cjs';
 import { TX_DIR, readRegularFile } from './disk.js';
@@ -28,7 +28,7 @@ const PARTIAL_MARK = /^\.stagecraft-staging\.\d+-\d+$/;
  * a directory without the mark, or one that cannot be read).
  */
 export function stagingOwner(path: string): 'none' | 'stagecraft' | 'other' {
-  const st = lstatSync(path, { throwIfNoEntry: false });
+  const st = lstatOf(path);
   if (!st) return 'none';
   if (!st.isDirectory()) return 'other';
   try {
@@ -38,6 +38,16 @@ export function stagingOwner(path: string): 'none' | 'stagecraft' | 'other' {
   } catch {
     // unreadable, or a mark of another size or no regular file: nothing tells it is stagecraft's
     return 'other';
+  }
+}
+
+/** The lstat of `path`, or undefined where nothing is: also where its folder is a file (a file named `dist`: ENOTDIR). */
+function lstatOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    if (errnoCode(e) === 'ENOTDIR') return undefined;
+    throw e;
   }
 }
 
@@ -91,7 +101,7 @@ export function stagingInTheWayWarning(root: string, distDir: string): Problem |
 /** The staging directory of `distDir` as named in messages, what stands there, and what to do with it. */
 function inTheWay(root: string, distDir: string): { tx: string; what: string; move: string } {
   const tx = `${distDir}/${TX_DIR}`;
-  const st = lstatSync(join(root, tx), { throwIfNoEntry: false });
+  const st = lstatOf(join(root, tx));
   const what =
     st === undefined || st.isDirectory()
       ? `it lacks the mark ${STAGING_MARK} of a write's staging directory`
