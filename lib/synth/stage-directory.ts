@@ -13,7 +13,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { changeTimesOf, changedRecently, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
 import { contentDigest, fileSize, type StageFileTree } from './file-content.js';
-import { TX_DIR, coarseTimes, fileStamp, present, scanDir, whyForeign } from './disk.js';
+import { TX_DIR, coarseTimes, fileStamp, outputFolders, present, scanDir, whyForeign } from './disk.js';
 import { markStaging, stagingInTheWay, stagingOwner } from './staging-mark.js';
 import { headerlessAsSeen, holdsAll, reuse, writeContent } from './staged-file.js';
 
@@ -99,20 +99,6 @@ export interface StagePlan {
 function overlaps(foreign: string, file: string): boolean {
   const f = foreign.replace(/\/$/, '');
   return f === file || file.startsWith(`${f}/`) || f.startsWith(`${file}/`);
-}
-
-/**
- * The folders the files of `files` go into (every folder on the path of one, paths below the stage
- * directory): an empty one in `dist/<stage>/` (its only generated file removed) is the output's own
- * folder, neither a foreign entry that clashes with the output nor one to keep.
- */
-function outputFolders(files: StageFileTree): Set<string> {
-  const folders = new Set<string>();
-  for (const rel of files.keys()) {
-    for (let at = rel.lastIndexOf('/'); at > 0 && !folders.has(rel.slice(0, at)); at = rel.lastIndexOf('/', at - 1))
-      folders.add(rel.slice(0, at));
-  }
-  return folders;
 }
 
 /**

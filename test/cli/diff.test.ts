@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +162,26 @@ describe('npm run diff -- <stage>', () => {
       writeFileSync(kustomization, kustomizationText);
     }
     expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+
+  it('calls an output folder its only file was removed from no foreign entry, check and diff alike, as synth does; an empty folder of a hand still', () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+    const file = join(dir, 'dist', 'onprem', 'edge', 'haproxy.cfg');
+    const text = readFileSync(file, 'utf8');
+    try {
+      rmSync(file);
+      const check = runCli('check', [], dir);
+      expect(check.stderr).toBe('missing: dist/onprem/edge/haproxy.cfg\n1 file out of date; run: npm run synth\n');
+      expect(runCli('diff', ['onprem'], dir).stderr).toBe('');
+      mkdirSync(join(dir, 'dist', 'onprem', 'notes'));
+      const foreign = 'warning: dist/ holds files that stagecraft did not write; they are left as they are: dist/onprem/notes/\n';
+      expect(runCli('check', [], dir).stderr).toContain(foreign);
+      expect(runCli('diff', ['onprem'], dir).stderr).toContain(foreign);
+    } finally {
+      rmSync(join(dir, 'dist', 'onprem', 'notes'), { recursive: true, force: true });
+      writeFileSync(file, text);
+    }
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stderr: '' });
   });
 
   it("names an edge file whose lines differ only where none printed shows it (CRLF, a byte order mark, spaces), never listing them removed and added alike, and shows an edge file's real lines without its CRLF", () => {
