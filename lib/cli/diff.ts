@@ -75,8 +75,8 @@ on disk, i.e. as committed unless you ran synth since), as npm run synth would w
 object whose content hash changed is compared with the one it replaces, its data field by field), then
 the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf), and
 the files npm run check finds out of date for it where no line shown says how (the same objects in
-other bytes: CRLF line endings, a byte order mark, a comment; an edge file's spaces around a line;
-beside other changes or alone); with a
+other bytes: CRLF line endings, a byte order mark, a comment; a file renamed or copied by hand, a
+resource listed by hand; an edge file's spaces around a line; beside other changes or alone); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, those it shares with the other stages its engine delivers, and another stage's Flux Kustomization
 that starts or stops waiting for it (dependsOn). A stage whose file was removed
