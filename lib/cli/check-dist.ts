@@ -13,11 +13,22 @@ import { heldRecords } from './reuse.js';
 import { currentLine, reportCurrent } from './fast.js';
 import { printProblems } from './print.js';
 import { foreignFilesProblem } from '../synth/disk.js';
+import { STAGING_LEFT, stagingInTheWayWarning } from '../synth/staging-mark.js';
 
 /** Compares dist/ and the schema file with what the stage files make (with the render cache, unless `noCache`); the files out of date on stderr. */
 export function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
   const root = io.cwd;
-  const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
+  let leftSaid = false;
+  const project = openProject(root, {
+    log: (l) => {
+      leftSaid ||= l.startsWith(STAGING_LEFT);
+      io.stderr.write(`${l}\n`);
+    },
+  });
+  // a directory of a team's where a write stages (dist/.stagecraft-tx): dist/ may be current, but the next synth refuses it
+  // (said once: a recovery for other leftovers said it already)
+  const inTheWay = leftSaid ? undefined : stagingInTheWayWarning(root, DIST_DIR);
+  if (inTheWay) printProblems(io, [inTheWay]);
   // nothing changed since the last full synth (or check): its digests say so without compiling
   const unchanged = noCache ? undefined : unchangedSinceRecorded(root, DIST_DIR);
   if (unchanged) return reportCurrent(unchanged, io);

@@ -58,22 +58,44 @@ export interface Shown {
 /** Whether a file of the stage holds objects (every `.yaml` file but the kustomization), which the diff compares one by one. */
 const holdsObjects = (path: string): boolean => path.endsWith('.yaml') && path.split('/').pop() !== KUSTOMIZATION_FILE;
 
+/** Each object of a stage, by id, as the diff compares them (the last of an id: `diffManifests`). */
+const byId = (files: ReadonlyMap<string, Manifest[]>): Map<string, unknown> =>
+  new Map([...files.values()].flat().map((m) => [m.id, m.value]));
+
+/** The files the kustomization lists (its `resources`: the charts' files, those at the top of the stage directory). */
+const listed = (files: ReadonlyMap<string, Manifest[]>): string =>
+  [...files.keys()]
+    .filter((p) => !p.includes('/'))
+    .sort()
+    .join('\n');
+
 /**
  * Whether the lines a diff printed (`shown`) show how `path` differs: an edge file it listed; while objects changed, a
- * file of objects whose own objects differ, missing or left over (its objects arriving or leaving); while anything
- * changed, the files written from the objects and the stage file (inventory.txt, with the stage file's digest, and the
- * kustomization), unless their bytes hold what no change shows (CRLF line endings, a byte order mark). A file missing or
- * left over that holds no objects is never shown.
+ * file of objects one of whose own objects it printed (changed, or leaving or arriving: its id on one side only), not
+ * one whose objects are printed nowhere (moved to another file by hand, or a copy's, whose ids the other files hold); while
+ * anything changed, inventory.txt (the objects', the edge files' and the stage file's digests) and, while a file of
+ * objects arrives or leaves, the kustomization (the files it lists), unless their bytes hold what no change shows (CRLF
+ * line endings, a byte order mark). A file missing or left over that holds no objects is never shown.
  */
-function isShown(path: string, { before, after, objects, objectsChange, edgeChange, edge }: Shown): boolean {
+function isShown(path: string, { before, after, objects, objectsChange, edgeChange, edge }: Shown, ids: ObjectsById): boolean {
   const [was, now] = [before.get(path), after.get(path)];
   if (path.startsWith(`${EDGE_DIR}/`)) return edge.get(path) !== now;
   if (holdsObjects(path)) {
     if (!objectsChange) return false;
-    if (was === undefined || now === undefined) return true;
-    return !isDeepStrictEqual(objects.before.get(path), objects.after.get(path));
+    const [old, made] = [objects.before.get(path) ?? [], objects.after.get(path) ?? []];
+    if (was !== undefined && now !== undefined && isDeepStrictEqual(old, made)) return false;
+    const printed = (mine: ReadonlyMap<string, unknown>, other: ReadonlyMap<string, unknown>) => (m: Manifest) =>
+      !other.has(m.id) || !isDeepStrictEqual(mine.get(m.id), other.get(m.id));
+    return old.some(printed(ids.before, ids.after)) || made.some(printed(ids.after, ids.before));
   }
-  return (objectsChange || edgeChange) && was !== undefined && now !== undefined && asLines(was) === was;
+  if (!(objectsChange || edgeChange) || was === undefined || now === undefined || asLines(was) !== was) return false;
+  return path !== KUSTOMIZATION_FILE || listed(objects.before) !== listed(objects.after);
+}
+
+/** A stage's objects by id, in `dist/` and as compiled (`byId`). */
+interface ObjectsById {
+  readonly before: ReadonlyMap<string, unknown>;
+  readonly after: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -83,6 +105,7 @@ function isShown(path: string, { before, after, objects, objectsChange, edgeChan
 export function unshownFiles(project: Project, stage: string, shown: Shown): string[] {
   const distDir = join(project.root, DIST_DIR);
   const { changed, missing, extra, foreign } = compareDist(distDir, new Map([[stage, shown.after]]), { removeOthers: false });
-  const unshown = (paths: string[]) => paths.filter((p) => !isShown(p.slice(stage.length + 1), shown));
+  const ids = { before: byId(shown.objects.before), after: byId(shown.objects.after) };
+  const unshown = (paths: string[]) => paths.filter((p) => !isShown(p.slice(stage.length + 1), shown, ids));
   return staleLines(distDir, { changed: unshown(changed), missing: unshown(missing), extra: unshown(extra), foreign });
 }

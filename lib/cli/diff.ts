@@ -58,7 +58,7 @@ import {
 } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { edgeAsShown, unshownFiles } from './diff-bytes.js';
-import { foreignFilesProblem, present, scanDir } from '../synth/disk.js';
+import { foreignFilesProblem, outputFolders, present, scanDir } from '../synth/disk.js';
 import { notStageDirectory } from '../synth/stage-directory.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
@@ -75,8 +75,8 @@ on disk, i.e. as committed unless you ran synth since), as npm run synth would w
 object whose content hash changed is compared with the one it replaces, its data field by field), then
 the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf), and
 the files npm run check finds out of date for it where no line shown says how (the same objects in
-other bytes: CRLF line endings, a byte order mark, a comment; an edge file's spaces around a line;
-beside other changes or alone); with a
+other bytes: CRLF line endings, a byte order mark, a comment; a file renamed or copied by hand, a
+resource listed by hand; an edge file's spaces around a line; beside other changes or alone); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, those it shares with the other stages its engine delivers, and another stage's Flux Kustomization
 that starts or stops waiting for it (dependsOn). A stage whose file was removed
@@ -153,10 +153,14 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     // a link (or a file) in the place of dist/<stage>: nothing is read through it, and synth refuses it, which the diff says
     const dist = join(project.root, DIST_DIR);
     const inTheWay = present(join(dist, stage)) ? notStageDirectory(dist, DIST_DIR, stage) : undefined;
-    // what a hand added there is no object of the diff's, but kubectl apply -f reads it: said as check says it
-    const foreign =
-      inTheWay || !present(join(dist, stage)) ? [] : scanDir(join(dist, stage)).foreign.map((p) => `${DIST_DIR}/${stage}/${p}`);
     const compiledTree = compiled?.tree.get(stage) ?? new Map<string, string>();
+    // what a hand added there is no object of the diff's, but kubectl apply -f reads it: said as check says it (an output
+    // folder left empty is the output's own)
+    const folders = outputFolders(compiledTree);
+    const foreign =
+      inTheWay || !present(join(dist, stage))
+        ? []
+        : scanDir(join(dist, stage), { output: (rel) => folders.has(rel) }).foreign.map((p) => `${DIST_DIR}/${stage}/${p}`);
     // by file, for the files whose own objects are the same (`unshownFiles`)
     const objects = { before: manifestsByFile(stageTree, `${DIST_DIR}/${stage}`), after: manifestsByFile(compiledTree) };
     const d = diffManifests([...objects.before.values()].flat(), [...objects.after.values()].flat());

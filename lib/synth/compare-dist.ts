@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSize, type FileContent } from './file-content.js';
-import { TX_DIR, holdsBytes, isKeptAside, scanDir, type DistTree } from './disk.js';
+import { TX_DIR, holdsBytes, isKeptAside, outputFolders, scanDir, type DistTree } from './disk.js';
 
 export interface WriteOptions {
   /** A full synthesis: also remove the output of stage directories not in the tree. */
@@ -52,7 +52,9 @@ export function foreignAtRoot(distDir: string, entry: string): string | undefine
 
 /** How the generated files of `distDir/<dir>` differ from `files` (none given: each is extra). */
 export function compareDistDir(distDir: string, dir: string, files: ReadonlyMap<string, FileContent> = new Map()): DistDifference {
-  const { owned: present, foreign } = scanDir(join(distDir, dir));
+  // an output folder left empty (its only file removed by hand) is the output's own, as a write takes it: not said foreign
+  const folders = outputFolders(files);
+  const { owned: present, foreign } = scanDir(join(distDir, dir), { output: (rel) => folders.has(rel) });
   const changed: string[] = [];
   const extra: string[] = [];
   for (const p of present) {

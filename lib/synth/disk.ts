@@ -193,6 +193,20 @@ export function isGenerated(path: string): boolean {
   }
 }
 
+/**
+ * The folders the files of `files` go into (every folder on the path of one, paths below the stage
+ * directory): an empty one in `dist/<stage>/` (its only generated file removed) is the output's own
+ * folder, neither a foreign entry that clashes with the output nor one to keep.
+ */
+export function outputFolders(files: ReadonlyMap<string, unknown>): Set<string> {
+  const folders = new Set<string>();
+  for (const rel of files.keys()) {
+    for (let at = rel.lastIndexOf('/'); at > 0 && !folders.has(rel.slice(0, at)); at = rel.lastIndexOf('/', at - 1))
+      folders.add(rel.slice(0, at));
+  }
+  return folders;
+}
+
 /** A directory below `dist/`, split into what stagecraft wrote and what it did not. */
 export interface DirScan {
   /** Generated files, relative paths with `/`, sorted. */

@@ -10,7 +10,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile, stagedFor } from './disk.js';
 import { finish, takenOut } from './finish.js';
-import { stagingInTheWay, stagingOwner } from './staging-mark.js';
+import { STAGING_LEFT, stagingInTheWay, stagingOwner } from './staging-mark.js';
 import { JOURNAL_FILE, digestOf, directoryId, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
 
 /**
@@ -162,7 +162,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     // a team's directory at the staging directory's place: left, and said (the next write refuses it)
     if (found.length && stagingOwner(abs(join(distDir, TX_DIR))) === 'other') {
       const { message, hint } = stagingInTheWay(root, distDir);
-      lines.push(`recovered: left ${join(distDir, TX_DIR)} as it is, since ${message.replace(/^\S+ /, 'it ')}: ${hint}`);
+      lines.push(`${STAGING_LEFT}${join(distDir, TX_DIR)} as it is, since ${message.replace(/^\S+ /, 'it ')}: ${hint}`);
     }
   }
   return lines;

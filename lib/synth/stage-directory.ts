@@ -6,15 +6,15 @@
  */
 import { type BigIntStats, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import type { Problem } from '../errors.js';
+import { ProblemsError, type Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
 import { withRoom } from './full-disk.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { changeTimesOf, changedRecently, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
 import { contentDigest, fileSize, type StageFileTree } from './file-content.js';
-import { TX_DIR, coarseTimes, fileStamp, present, scanDir, whyForeign } from './disk.js';
-import { markStaging } from './staging-mark.js';
+import { TX_DIR, coarseTimes, fileStamp, outputFolders, present, scanDir, whyForeign } from './disk.js';
+import { markStaging, stagingInTheWay, stagingOwner } from './staging-mark.js';
 import { headerlessAsSeen, holdsAll, reuse, writeContent } from './staged-file.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
@@ -99,20 +99,6 @@ export interface StagePlan {
 function overlaps(foreign: string, file: string): boolean {
   const f = foreign.replace(/\/$/, '');
   return f === file || file.startsWith(`${f}/`) || f.startsWith(`${file}/`);
-}
-
-/**
- * The folders the files of `files` go into (every folder on the path of one, paths below the stage
- * directory): an empty one in `dist/<stage>/` (its only generated file removed) is the output's own
- * folder, neither a foreign entry that clashes with the output nor one to keep.
- */
-function outputFolders(files: StageFileTree): Set<string> {
-  const folders = new Set<string>();
-  for (const rel of files.keys()) {
-    for (let at = rel.lastIndexOf('/'); at > 0 && !folders.has(rel.slice(0, at)); at = rel.lastIndexOf('/', at - 1))
-      folders.add(rel.slice(0, at));
-  }
-  return folders;
 }
 
 /**
@@ -307,13 +293,17 @@ export function makeStagingDirectory(o: StagingPlace, dir: string): void {
       let path = o.distDir;
       for (const part of ['', ...relative(o.distDir, dir).split(sep)]) {
         path = join(path, part);
+        const tx = path === join(o.distDir, TX_DIR);
         try {
           mkdirSync(join(o.root, path));
         } catch (e) {
           if (errnoCode(e) !== 'EEXIST') throw e;
+          // made by another thread of this write, or meanwhile by a team (the transaction began while no directory was
+          // there, and the first stage compiles for seconds): theirs is never marked as stagecraft's, then removed
+          if (tx && stagingOwner(join(o.root, path)) === 'other') throw new ProblemsError([stagingInTheWay(o.root, o.distDir)]);
         }
         // marked before anything goes in it, so that a recovery tells it from a directory of that name a team keeps
-        if (path === join(o.distDir, TX_DIR)) markStaging(join(o.root, path));
+        if (tx) markStaging(join(o.root, path));
       }
     }),
   );

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,69 @@ describe('npm run diff -- <stage>', () => {
       writeFileSync(inventory, inventoryText);
     }
     expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+
+  it('names a file of objects moved or copied by hand, and a kustomization edited by hand, beside objects that change: no object line shows them', () => {
+    const onprem = join(dir, 'dist', 'onprem');
+    const [namespace, kustomization] = [join(onprem, '00-namespace.yaml'), join(onprem, 'Kustomization')];
+    const [namespaceText, kustomizationText] = [readFileSync(namespace, 'utf8'), readFileSync(kustomization, 'utf8')];
+    // what diff prints after the objects' summary line, and what check lists (in its order)
+    const afterObjects = (stdout: string) => stdout.slice(stdout.indexOf(' the same\n') + ' the same\n'.length);
+    const besides = (lines: string[]) =>
+      `${lines.length === 1 ? '1 file differs besides, where no line above shows it (npm run check says it is out of date' : `${lines.length} files differ besides, where no line above shows them (npm run check says they are out of date`}; npm run synth writes ${lines.length === 1 ? 'it' : 'them'} again):\n${lines.join('\n')}\n`;
+    try {
+      writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem').replace('LOG_LEVEL: warn', 'LOG_LEVEL: info'));
+      // renamed by hand: the Namespace is in dist/onprem all the same, printed neither leaving nor arriving
+      renameSync(namespace, join(onprem, '05-namespace.yaml'));
+      let diff = runCli('diff', ['onprem'], dir);
+      expect(diff).toMatchObject({ code: 0, stderr: '' });
+      expect(diff.stdout).toContain('data.LOG_LEVEL: "warn" -> "info"\n');
+      expect(diff.stdout).not.toContain('Namespace onprem');
+      const moved = ['missing: dist/onprem/00-namespace.yaml', 'not produced by the sources: dist/onprem/05-namespace.yaml'];
+      expect(runCli('check', [], dir).stderr).toContain(`${moved.join('\n')}\n`);
+      expect(afterObjects(diff.stdout)).toBe(besides(moved));
+      // copied by hand: a second Namespace onprem, which kubectl applies once
+      writeFileSync(namespace, namespaceText);
+      diff = runCli('diff', ['onprem'], dir);
+      expect(afterObjects(diff.stdout)).toBe(besides(['not produced by the sources: dist/onprem/05-namespace.yaml']));
+      rmSync(join(onprem, '05-namespace.yaml'));
+      // a resource listed by hand, which kubectl apply -k reads: the objects changed list no file
+      writeFileSync(kustomization, `${kustomizationText}  - extra.yaml\n`);
+      expect(runCli('check', [], dir).stderr).toContain('changed: dist/onprem/Kustomization\n');
+      expect(afterObjects(runCli('diff', ['onprem'], dir).stdout)).toBe(besides(['changed: dist/onprem/Kustomization']));
+      writeFileSync(kustomization, kustomizationText);
+      // removed by hand: its object is printed arriving, and the file is not named besides
+      rmSync(namespace);
+      diff = runCli('diff', ['onprem'], dir);
+      expect(diff.stdout).toContain('only in the sources: Namespace onprem\n');
+      expect(diff.stdout).not.toContain('differs besides');
+    } finally {
+      writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+      rmSync(join(onprem, '05-namespace.yaml'), { force: true });
+      writeFileSync(namespace, namespaceText);
+      writeFileSync(kustomization, kustomizationText);
+    }
+    expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+
+  it('calls an output folder its only file was removed from no foreign entry, check and diff alike, as synth does; an empty folder of a hand still', () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+    const file = join(dir, 'dist', 'onprem', 'edge', 'haproxy.cfg');
+    const text = readFileSync(file, 'utf8');
+    try {
+      rmSync(file);
+      const check = runCli('check', [], dir);
+      expect(check.stderr).toBe('missing: dist/onprem/edge/haproxy.cfg\n1 file out of date; run: npm run synth\n');
+      expect(runCli('diff', ['onprem'], dir).stderr).toBe('');
+      mkdirSync(join(dir, 'dist', 'onprem', 'notes'));
+      const foreign = 'warning: dist/ holds files that stagecraft did not write; they are left as they are: dist/onprem/notes/\n';
+      expect(runCli('check', [], dir).stderr).toContain(foreign);
+      expect(runCli('diff', ['onprem'], dir).stderr).toContain(foreign);
+    } finally {
+      rmSync(join(dir, 'dist', 'onprem', 'notes'), { recursive: true, force: true });
+      writeFileSync(file, text);
+    }
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stderr: '' });
   });
 
   it("names an edge file whose lines differ only where none printed shows it (CRLF, a byte order mark, spaces), never listing them removed and added alike, and shows an edge file's real lines without its CRLF", () => {
