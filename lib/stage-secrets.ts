@@ -20,6 +20,7 @@ import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/ob
 import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { detectSecrets } from './model/value-secrets.js';
 import { isProseReason } from './model/secret-reasons.js';
+import { NAME } from './model/secret-shapes.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
@@ -62,11 +63,13 @@ function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
  */
 function extensionSecrets(data: unknown): { path: KeyPath; value: string; key: string }[] {
   const out: { path: KeyPath; value: string; key: string }[] = [];
-  // `key`: the nearest key above (a list item is named by its list's)
-  const walk = (node: unknown, path: KeyPath, key: string) => {
+  // `key`: the nearest key above (a list item is named by its list's); an item of a name's shape names what the list is of, as
+  // in a file's text (secret-list-rules.ts: `tokens: [access, refresh]`, `apiKeys: [payments-service]`)
+  const walk = (node: unknown, path: KeyPath, key: string, item = false) => {
     if (typeof node === 'string' || (typeof node === 'number' && Number.isFinite(node))) {
-      if (isSecretSetting(key, String(node))) out.push({ path, value: String(node), key });
-    } else if (Array.isArray(node)) for (const [i, item] of node.entries()) walk(item, [...path, i], key);
+      if (!(item && typeof node === 'string' && NAME(node)) && isSecretSetting(key, String(node)))
+        out.push({ path, value: String(node), key });
+    } else if (Array.isArray(node)) for (const [i, x] of node.entries()) walk(x, [...path, i], key, true);
     else if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, k], k);
   };
   if (data !== null && typeof data === 'object')
