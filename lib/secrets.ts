@@ -17,6 +17,7 @@ import {
   type SecretRule,
 } from './model/secret-rules.js';
 import { commentSecrets } from './model/comment-secrets.js';
+import { shownSetting } from './model/value-secrets.js';
 
 /** Where a stage's secret values are kept, relative to the project root (git-ignored). */
 export const secretsFile = (stage: string) => `.secrets/${stage}.env`;
@@ -30,11 +31,13 @@ export function commentSecretProblems(text: string, file: string, committed: str
   return commentSecrets(text).map(({ line, column, secrets }) => {
     const [first] = secrets;
     const more = secrets.length - 1;
+    // the setting's name, by which the secret is found in the comment (the value hidden is the setting's text: `token: ...`)
+    const setting = shownSetting(first!);
     return {
       code: 'secrets/value',
       location: { file, line, column },
       message:
-        `a comment holds ${describeSecret(first!.rule, first!.given)} ${maskValue(first!.secret)}${more > 0 ? ` and ${more} more secret${more === 1 ? '' : 's'}` : ''}; ` +
+        `a comment holds ${describeSecret(first!.rule, first!.given)}${setting !== undefined ? ` (setting '${setting}')` : ''} ${maskValue(first!.secret)}${more > 0 ? ` and ${more} more secret${more === 1 ? '' : 's'}` : ''}; ` +
         `${committed} committed, comments too, so secret values never go in them`,
       hint: `remove it from the comment (once committed, it stays in git's history: rotate it), and ${keep}`,
     };

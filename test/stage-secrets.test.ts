@@ -123,7 +123,7 @@ describe('secret values in stage files', () => {
     // was: nothing said, and the file committed with both
     const problems = problemsOf({ qa: text });
     expect(problems.map((p) => p.split(' (a ')[0])).toEqual([
-      'environments/qa.yaml:1:1: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
+      'environments/qa.yaml:1:1: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) (setting \'password\')',
       'environments/qa.yaml:2:1: a comment holds a GitHub token',
     ]);
     expect(problems.join('\n')).not.toContain(token);

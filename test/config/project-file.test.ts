@@ -89,7 +89,7 @@ describe('the project file', () => {
     const problems = problemsOf(text);
     expect(problems.map((p) => p.split(' (a ')[0])).toEqual([
       'stagecraft.yaml:1:1: a comment holds a GitHub token',
-      'stagecraft.yaml:9:3: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
+      'stagecraft.yaml:9:3: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) (setting \'password\')',
     ]);
     expect(problems.join('\n')).not.toContain(token);
     expect(problems.join('\n')).not.toContain('Xk9vQ2mLr7pT');
