@@ -7,10 +7,42 @@ import type { Problem, SourceLocation } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
 import type { SecretDeclaration } from './stack.js';
 import { compareCodePoints } from './model/order.js';
-import { detectEncodedSecret, detectSecretInExample, detectSecretOrEncoded, isExampleFile, type SecretRule } from './model/secret-rules.js';
+import {
+  describeSecret,
+  detectEncodedSecret,
+  detectSecretInExample,
+  detectSecretOrEncoded,
+  isExampleFile,
+  maskValue,
+  type SecretRule,
+} from './model/secret-rules.js';
+import { commentSecrets } from './model/comment-secrets.js';
+import { shownSetting } from './model/value-secrets.js';
 
 /** Where a stage's secret values are kept, relative to the project root (git-ignored). */
 export const secretsFile = (stage: string) => `.secrets/${stage}.env`;
+
+/**
+ * The comments of a settings file's text (a stage file, the project file) that hold secrets (`commentSecrets`), each said at its `#`
+ * by the first and how many more, never printed, and never excused: a comment is committed with the file, and no setting holds
+ * it. `committed` says what is committed (`stage files are`), `keep` where the value goes instead.
+ */
+export function commentSecretProblems(text: string, file: string, committed: string, keep: string): Problem[] {
+  return commentSecrets(text).map(({ line, column, secrets }) => {
+    const [first] = secrets;
+    const more = secrets.length - 1;
+    // the setting's name, by which the secret is found in the comment (the value hidden is the setting's text: `token: ...`)
+    const setting = shownSetting(first!);
+    return {
+      code: 'secrets/value',
+      location: { file, line, column },
+      message:
+        `a comment holds ${describeSecret(first!.rule, first!.given)}${setting !== undefined ? ` (setting '${setting}')` : ''} ${maskValue(first!.secret)}${more > 0 ? ` and ${more} more secret${more === 1 ? '' : 's'}` : ''}; ` +
+        `${committed} committed, comments too, so secret values never go in them`,
+      hint: `remove it from the comment (once committed, it stays in git's history: rotate it), and ${keep}`,
+    };
+  });
+}
 
 /**
  * Calls `visit` with every string of a settings file's data (a stage file, the project file) and its

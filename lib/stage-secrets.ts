@@ -19,12 +19,12 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
 import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { detectSecrets } from './model/value-secrets.js';
-import { commentSecrets, type CommentSecrets } from './model/comment-secrets.js';
 import { isProseReason } from './model/secret-reasons.js';
+import { NAME } from './model/secret-shapes.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
-import { eachSettingString, inExampleFile, secretSettings, secretsFile } from './secrets.js';
+import { commentSecretProblems, eachSettingString, inExampleFile, secretSettings, secretsFile } from './secrets.js';
 
 /** One `secrets.allow` entry of a stage file. */
 export interface SecretAllowance {
@@ -63,11 +63,13 @@ function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
  */
 function extensionSecrets(data: unknown): { path: KeyPath; value: string; key: string }[] {
   const out: { path: KeyPath; value: string; key: string }[] = [];
-  // `key`: the nearest key above (a list item is named by its list's)
-  const walk = (node: unknown, path: KeyPath, key: string) => {
+  // `key`: the nearest key above (a list item is named by its list's); an item of a name's shape names what the list is of, as
+  // in a file's text (secret-list-rules.ts: `tokens: [access, refresh]`, `apiKeys: [payments-service]`)
+  const walk = (node: unknown, path: KeyPath, key: string, item = false) => {
     if (typeof node === 'string' || (typeof node === 'number' && Number.isFinite(node))) {
-      if (isSecretSetting(key, String(node))) out.push({ path, value: String(node), key });
-    } else if (Array.isArray(node)) for (const [i, item] of node.entries()) walk(item, [...path, i], key);
+      if (!(item && typeof node === 'string' && NAME(node)) && isSecretSetting(key, String(node)))
+        out.push({ path, value: String(node), key });
+    } else if (Array.isArray(node)) for (const [i, x] of node.entries()) walk(x, [...path, i], key, true);
     else if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, k], k);
   };
   if (data !== null && typeof data === 'object')
@@ -266,7 +268,14 @@ export function screenStageSecrets(
   }
 
   // a comment is committed with the file, and no setting holds it: said at the comment, and never excused
-  for (const c of commentSecrets(source.text)) problems.push(commentProblem(source, c));
+  problems.push(
+    ...commentSecretProblems(
+      source.text,
+      source.file,
+      'stage files are',
+      `keep the value in ${secretsFile(source.stage)} (git-ignored) or the environment; secrets.allow excuses no comment`,
+    ),
+  );
 
   for (const [key, hit] of hits) {
     // credentials in the repository URL would go into the engine's objects: said as such, and no exception excuses them
@@ -321,22 +330,6 @@ export function screenStageSecrets(
     });
   }
   return { problems, findings: rest, allowed: allowed.sort() };
-}
-
-/** A comment of the stage file that holds secrets (`commentSecrets`), said by the first and how many more, never printed. */
-function commentProblem(source: { readonly stage: string; readonly file: string }, c: CommentSecrets): Problem {
-  const [first] = c.secrets;
-  const more = c.secrets.length - 1;
-  return {
-    code: 'secrets/value',
-    location: { file: source.file, line: c.line, column: c.column },
-    message:
-      `a comment holds ${describeSecret(first!.rule, first!.given)} ${maskValue(first!.secret)}${more > 0 ? ` and ${more} more secret${more === 1 ? '' : 's'}` : ''}; ` +
-      'stage files are committed, comments too, so secret values never go in them',
-    hint:
-      `remove it from the comment (once committed, it stays in git's history: rotate it), and keep the value in ${secretsFile(source.stage)} ` +
-      '(git-ignored) or the environment; secrets.allow excuses no comment',
-  };
 }
 
 /** What `screenStageSecrets` says of the stage file's own strings, whatever its output holds. */

@@ -123,7 +123,7 @@ describe('secret values in stage files', () => {
     // was: nothing said, and the file committed with both
     const problems = problemsOf({ qa: text });
     expect(problems.map((p) => p.split(' (a ')[0])).toEqual([
-      'environments/qa.yaml:1:1: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
+      'environments/qa.yaml:1:1: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) (setting \'password\')',
       'environments/qa.yaml:2:1: a comment holds a GitHub token',
     ]);
     expect(problems.join('\n')).not.toContain(token);
@@ -308,6 +308,11 @@ describe('secret values in stage files', () => {
       "environments/qa.yaml:6:23: x-db.tokens[1] holds the value of 'tokens', whose name says it is secret",
     ]);
     expect(problemsOf({ qa: qaWithConfig([], block) }).join('\n')).not.toMatch(/hunter2pw|t0k3n|31337/);
+    // a list of names under a secret's name names what it is of, as in a file's text (secret-list-rules.ts): was refused item by item
+    expect(heads(qaWithConfig([], 'x-team:\n  apiKeys: [payments-service, orders-service]\n  tokens: [access, refresh]\n'))).toEqual([]);
+    expect(heads(qaWithConfig([], 'x-team:\n  apiKeys: [payments-service, Xk9vQ2mLr7pT]\n'))).toEqual([
+      "environments/qa.yaml:2:31: x-team.apiKeys[1] holds the value of 'apiKeys', whose name says it is secret",
+    ]);
     // merged into an app, the stack refuses it there, at the merge (`*config`), and the block's screen where it is written, at once
     const merged = qaWithConfig([], 'x-config: &config\n  LOG_LEVEL: info\n  DB_PASS: hunter2pw\n').replace(
       '    config:\n      LOG_LEVEL: info\n',

@@ -3,12 +3,9 @@
  * several lines and the setting's name, and which of how many secrets of one value it is. For the checks' findings (secrets.ts) and
  * a stage file's own (lib/stage-secrets.ts) alike, so that both say a secret the same way. Pure; never a value.
  */
-import { describeSecret, detectSecret, maskValue, shownName, type SecretMatch } from '../model/secret-rules.js';
+import { describeSecret, maskValue, shownName, type SecretMatch } from '../model/secret-rules.js';
 import { describeObject, type KubeObject } from '../model/object.js';
-import { MAX_SECRETS_SAID } from '../model/value-secrets.js';
-
-/** A setting's name that a message may say: a plain name, no secret. */
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+import { MAX_SECRETS_SAID, shownSetting } from '../model/value-secrets.js';
 
 /** Where in a value of several lines its secret is (`placeIn`): the line of the value (from 1) and the setting's name. */
 export interface ValuePlace {
@@ -25,7 +22,7 @@ export function placeIn(value: string, found: Pick<SecretMatch, 'index' | 'setti
   if (!value.includes('\n')) return {};
   let line = 1;
   for (let i = value.indexOf('\n'); i >= 0 && i < found.index; i = value.indexOf('\n', i + 1)) line++;
-  const setting = found.setting !== undefined && PLAIN_NAME.test(found.setting) && !detectSecret(found.setting) ? found.setting : undefined;
+  const setting = shownSetting(found);
   if (line === 1 && setting === undefined) return {};
   return { valueLine: line, ...(setting !== undefined ? { setting } : {}) };
 }

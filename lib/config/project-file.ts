@@ -15,7 +15,7 @@ import { writtenScalars } from './read-stage.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
 import { readYaml } from '../model/read-yaml.js';
 import { maskValue } from '../model/secret-rules.js';
-import { secretSettings } from '../secrets.js';
+import { commentSecretProblems, secretSettings } from '../secrets.js';
 
 export const PROJECT_FILE = 'stagecraft.yaml';
 /** Alias expansions allowed: the project file is a handful of settings. */
@@ -33,7 +33,11 @@ export function loadProjectFile(text: string, file = PROJECT_FILE): ProjectFile 
   const data = read.values[0] ?? {};
   const locate = (path: readonly (string | number)[]) => locateValue(doc, lines, file, [...path]);
   // secret values are refused with every other problem (none printed, neither by the schema's messages)
-  const secrets = projectSecrets(data, file, locate);
+  const secrets = [
+    ...projectSecrets(data, file, locate),
+    // and in its comments, committed with it as a stage file's are (lib/stage-secrets.ts)
+    ...commentSecretProblems(text, file, `${file} is`, 'give it to the engine where it keeps credentials (Secrets in its own namespace)'),
+  ];
   // a number given for a string is quoted in the hint as written (`revision: 0123456`, not the 123456 YAML reads)
   const written = writtenScalars(text, locate);
   const problems: Problem[] = (validator ??= new SchemaValidator(ProjectFileSchema))

@@ -10,19 +10,35 @@ import { type SecretRule, secretSetting } from './secret-setting.js';
 import { NAME } from './secret-shapes.js';
 
 /**
- * A key with nothing after it but a comment, then items at its indentation or deeper, each `- <item>` to its line's end; or a key
- * and a flow list on its line (`[...]`, no line break within). A key starts only at its line's start (after its indentation, and
- * a list item's `- `), so each line is read once.
+ * A key with nothing after it but a comment, then items at its indentation or deeper, each `- <item>` to its line's end, blank
+ * lines and comments among them (`# the old one`); or a key and a flow list after `:` or `=` (`[...]`, TOML's and HCL's
+ * `api_keys = [...]`), of one line or several, as JSON is printed (`"apiKeys": [` then an item a line), no `[` nor `{` within (a list of mappings is read by the rules of settings) and
+ * 8,192 characters at most (a `[` without its `]` is not read to the text's end). A key starts only at its line's start (after its
+ * indentation, and a list item's `- `), so each line is read once; or, for a flow list, after a JSON object's `{` or `,` (a file
+ * of one line: `{"apiKeys":["..."]}`).
  */
-const LIST_PATTERN =
-  /^([ \t]*)(?:-[ \t]+)?["']?([A-Za-z_][\w.-]*)["']?:[ \t]*(?:\[([^\]\n]*)\]|(?:#[^\n]*)?\r?\n((?:\1[ \t]*-[ \t]+[^\n]*(?:\r?\n|$))+))/gm;
+const LIST_PATTERN = new RegExp(
+  String.raw`^([ \t]*)(?:-[ \t]+)?["']?([A-Za-z_][\w.-]*)["']?(?:[ \t]*[:=][ \t]*\[([^\][{]{0,8192})\]|:[ \t]*(?:#[^\n]*)?\r?\n((?:(?:[ \t]*(?:#[^\n]*)?\r?\n)*\1[ \t]*-[ \t]+[^\n]*(?:\r?\n|$))+))` +
+    String.raw`|[{,][ \t]*"([A-Za-z_][\w.-]*)"[ \t]*:[ \t]*\[([^\][{]{0,8192})\]`,
+  'gm',
+);
 
 /** An item that is no plain value: a mapping's key (`name: ci`), a flow collection, an alias, an anchor, a tag or a block scalar. */
 const NOT_PLAIN = /^(?:[\w.-]+:(?:\s|$)|[{[&*!|>])/;
 
-/** The plain items of a list match: each without its comment, its blanks and its quotes. */
+/** The list's key of a list match (LIST_PATTERN: at a line's start, or in a JSON object). */
+const keyOf = (m: RegExpExecArray): string => m[2] ?? m[5]!;
+
+/** The plain items of a list match: each without its comment, its blanks and its quotes (a block's lines that are no item aside). */
 function itemsOf(m: RegExpExecArray): string[] {
-  const items = m[3] !== undefined ? m[3].split(',') : m[4]!.split('\n').map((l) => l.replace(/^[ \t]*-[ \t]+/, ''));
+  const flow = m[3] ?? m[6];
+  const items =
+    flow !== undefined
+      ? flow.split(/,|\r?\n/)
+      : m[4]!
+          .split('\n')
+          .filter((l) => /^[ \t]*-[ \t]/.test(l))
+          .map((l) => l.replace(/^[ \t]*-[ \t]+/, ''));
   return items
     .map((item) => item.replace(/[ \t]#.*$/, '').trim())
     .filter((item) => item !== '' && !NOT_PLAIN.test(item))
@@ -33,6 +49,6 @@ export const SECRET_LIST_RULE: SecretRule = {
   id: 'secret-list',
   description: "a list under a secret's name and its items (passwords:, then - <password>; tokens: [...])",
   pattern: LIST_PATTERN,
-  accept: (_s, m) => itemsOf(m).some((item) => !NAME(item) && secretSetting(m[2]!, item)),
-  setting: (m) => m[2],
+  accept: (_s, m) => itemsOf(m).some((item) => !NAME(item) && secretSetting(keyOf(m), item)),
+  setting: keyOf,
 };

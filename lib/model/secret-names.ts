@@ -287,8 +287,9 @@ function judgeSetting(name: string, value: string, expand: boolean): boolean {
   // a file's text of one line ends in a line break, which the trim took away (`init-passwords.sql: "CREATE USER ...;\n"`)
   if (verdict !== true) return !verdict(SETTINGS_FILE.test(name) && /\n\s*$/.test(value) ? `${v}\n` : v);
   const w = words(name);
-  const last = w[w.length - 1]!;
-  if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;
+  // a word in the plural as namesSecret reads it (`secretWordOf`): `AUTHS` holds a switch, a method or a URL as `AUTH` does
+  const last = secretWordOf(w[w.length - 1]!);
+  if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(secretWordOf(x)))) return false;
   if (namesSecretObject(w) || SECRET_OF_PASSWORD.test(name)) return !SECRET_OBJECT_NAME.test(v);
   if (last !== 'auth') return true;
   return !AUTH_METHODS.test(v) && !(CLIENT_AUTH_MODES.test(v) && isClientAuth(w)) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);

@@ -21,6 +21,13 @@ import {
  */
 export const MAX_SECRETS_SAID = 16;
 
+/** A setting's name that a message may say: a plain name, no secret. */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+/** The setting's name of a match a message may say (`requirepass`): a plain name, no secret; undefined otherwise. */
+export const shownSetting = (found: Pick<SecretMatch, 'setting'>): string | undefined =>
+  found.setting !== undefined && PLAIN_NAME.test(found.setting) && !detectSecret(found.setting) ? found.setting : undefined;
+
 /**
  * Every secret a value holds, in the order they are written, each once: a file's `DB_PASSWORD=...` and `API_TOKEN=...` on two
  * lines, a connect string's password and its query's token, a command line's two flags. Each rule's accepted matches in the

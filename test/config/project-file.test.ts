@@ -82,6 +82,26 @@ describe('the project file', () => {
     );
   });
 
+  it('refuses a secret in a comment of the project file, as in a stage file, never printed; words and placeholders in comments pass', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const text = `# deploy token ${token}\n${project('argocd', 'https://git.example.com/a.git')}  # admin password: Xk9vQ2mLr7pT\n`;
+    // was: nothing said, and the file committed with both
+    const problems = problemsOf(text);
+    expect(problems.map((p) => p.split(' (a ')[0])).toEqual([
+      'stagecraft.yaml:1:1: a comment holds a GitHub token',
+      'stagecraft.yaml:9:3: a comment holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) (setting \'password\')',
+    ]);
+    expect(problems.join('\n')).not.toContain(token);
+    expect(problems.join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    expect(problems[0]).toContain('stagecraft.yaml is committed, comments too, so secret values never go in them');
+    expect(problems[0]).toContain("hint: remove it from the comment (once committed, it stays in git's history: rotate it)");
+    // with a problem of the schema too, said at once
+    expect(problemsOf(`# ${token}\ndelivery: 3\n`).map((p) => p.split(':').slice(0, 3).join(':'))).toContain('stagecraft.yaml:1:1');
+    expect(
+      problemsOf(`# rotate the deploy token yearly\n# password: changeme\n${project('argocd', 'https://git.example.com/a.git')}`),
+    ).toEqual([]);
+  });
+
   it.each(['v1.2.3', '1.2.0', 'v2.0.1-rc.1'])(
     'refuses for Flux the bare revision %s, which reads as a tag, with its full ref as hint',
     (revision) => {

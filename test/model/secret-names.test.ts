@@ -185,6 +185,11 @@ describe('secret-looking key names', () => {
       '$(REDIS_PASSWORD)',
     ];
     for (const value of notSecret) expect(isSecretSetting('REDIS_AUTH', value), value).toBe(false);
+    // in the plural too, which names a secret as the word does (`secretWordOf`): not a secret where AUTH would hold none
+    for (const name of ['REDIS_AUTHS', 'auths']) {
+      for (const value of notSecret) expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+      expect(isSecretSetting(name, 'hunter2u'), name).toBe(true);
+    }
     // a method's word under another secret name is a (weak) password all the same
     expect(isSecretSetting('DB_PASSWORD', 'basic')).toBe(true);
     expect(detectSecret('[redis]\nauth = hunter2u\n')?.rule.id).toBe('secret-setting');

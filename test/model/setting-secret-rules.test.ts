@@ -40,6 +40,28 @@ describe('the secret rules of settings written as text', () => {
       expect(detectSecret(text), text).toBeUndefined();
   });
 
+  it("find a secret list's items among blank lines and comments, and a flow list of several lines, after = or in JSON; not a list of mappings", () => {
+    // was: nothing found, a blank line or a comment ending the list, and a flow list read on its key's line only
+    for (const text of [
+      'passwords:\n  # the old one\n  - Xk9vQ2mLr7pT\n',
+      'db:\n  passwords:\n    - hunter2x\n\n    - Xk9vQ2mLr7pT\n',
+      '{\n  "apiKeys": [\n    "Xk9vQ2mLr7pT",\n    "Yb8wR3nMs6qU"\n  ]\n}\n',
+      '{"name":"shop","apiKeys":["Xk9vQ2mLr7pT"]}',
+      'api_keys = [\n  "Xk9vQ2mLr7pT",\n]\n',
+      'passwords: [\n  Xk9vQ2mLr7pT,\n]\n',
+    ])
+      expect(detectSecret(text)?.rule.id, text).toBe('secret-list');
+    for (const text of [
+      'tokens:\n  # which to issue\n  - access\n\n  - refresh\n',
+      '{\n  "tokens": [\n    "access",\n    "refresh"\n  ],\n  "secrets": ["db-creds"]\n}\n',
+      'scopes = ["read:packages"]\napi_keys = []\n',
+      '{"keys": [{"kty": "RSA", "kid": "2024-01", "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc"}]}',
+      'hosts:\n  - a.example.com\n# passwords:\n- Xk9vQ2mLr7pT\n',
+      `passwords: [${'x, '.repeat(5000)}`,
+    ])
+      expect(detectSecret(text), text.slice(0, 80)).toBeUndefined();
+  });
+
   it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
     for (const file of [
       '<config><db><password>hunter2b</password></db></config>',
