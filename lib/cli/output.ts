@@ -13,6 +13,7 @@ import { edgeChangeLines } from '../edge/changes.js';
 import { ExitCode, ProblemsError, escapeName, formatProblem, nameList, type Problem } from '../errors.js';
 import { escapeInvisible } from '../model/invisible-characters.js';
 import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory-changes.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
 import type { ChangedFiles } from '../synth/stage-directory.js';
 import { beginTransaction } from '../synth/write.js';
 import { JOURNAL_FILE } from '../synth/journal.js';
@@ -221,8 +222,11 @@ export function writtenLines(w: WrittenStage): string[] {
   const part = (files: readonly string[], what: string) => (files.length ? [filesPart(files, what)] : []);
   const parts = [...part(changed, 'changed'), ...part(added, 'added'), ...part(gone, 'removed')];
   const inFolder = (files: readonly string[]) => files.filter((f) => f.includes('/'));
+  // no inventory before: a new stage, or one whose inventory.txt a hand removed (other files of it were there)
   const what = !w.changes
-    ? 'new'
+    ? w.changedFiles !== undefined && added.length < w.files
+      ? [`no ${INVENTORY_FILE} to compare its objects with`, ...parts].join('; ')
+      : 'new'
     : objectsUnchanged(w.changes) && parts.length
       ? `objects unchanged; ${parts.join('; ')}`
       : [changeSummary(w.changes), ...part(inFolder(added), 'added'), ...part(inFolder(gone), 'removed')].join('; ');

@@ -3,7 +3,7 @@
  * those stages' own files, also when it has no record of the other stages to plan dist/delivery/
  * with (lib/compile.ts, `CompileStagesOptions.alone`): a fresh project, `--no-cache`, or another input changed.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { currentLine, keptReport } from '../../lib/cli/fast.js';
@@ -87,6 +87,26 @@ describe('a synthesis that names every stage, with no record of any', () => {
 });
 
 describe('the summary lines', () => {
+  it('say a stage whose inventory a hand removed is no new stage: nothing to compare its objects with, the inventory added', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'dist', 'lab', 'inventory.txt'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^lab: \d+ objects in \d+ files -> dist\/lab\/ \(no inventory\.txt to compare its objects with; 1 file added: inventory\.txt\)$/m,
+    );
+    expect(
+      writtenLines({
+        stage: 'team',
+        objects: 2,
+        files: 2,
+        images: [],
+        changedFiles: { written: ['a.yaml', 'b.yaml'], gone: [], added: ['a.yaml', 'b.yaml'] },
+      })[0],
+    ).toBe('team: 2 objects in 2 files -> dist/team/ (new)');
+  });
+
   it('say one object, one file and one stage in the singular', () => {
     expect(writtenLines({ stage: 'team', objects: 1, files: 1, images: [] })[0]).toBe('team: 1 object in 1 file -> dist/team/ (new)');
     expect(keptReport('team', { objects: 1, files: 1, stdout: '', summary: [], warnings: 0, delivered: false }).head).toBe(
