@@ -47,14 +47,14 @@ function checkScaleTarget(
   // field, and the API server then sets the default, 1: as much a number as any other, at every apply
   if (workload && (typeof replicas === 'number' || replicas === null)) {
     const pods = replicas === null ? 1 : replicas;
+    const plural = pods === 1 ? '' : 's';
     const does =
       replicas === null
         ? 'an apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
-        : `every apply sets it back to ${replicas} pods`;
+        : `every apply sets it back to ${replicas} pod${plural}`;
     // said of the stage's engine as its sync policy has it when it has one (selfHeal or Flux's interval
     // puts the number back while the load lasts; a sync a commit or a hand starts, once), else of every applier
     const put = engine === undefined ? undefined : replicasPutBack({ engine, ...(sync ?? { automated: true, selfHeal: true }) });
-    const plural = pods === 1 ? '' : 's';
     const appliers = put === undefined ? `kubectl apply; ${FLUX_APPLIES}; ${ARGOCD_APPLIES}` : `the stage's engine: ${put.when}`;
     const effect =
       put === undefined || put.fights

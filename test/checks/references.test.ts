@@ -316,6 +316,12 @@ describe('a workload that an autoscaler scales', () => {
     expect(findings([deployment(null)])).toEqual([]);
   });
 
+  it('says one pod in the singular (replicas: 1)', () => {
+    const [finding] = findings([deployment(1), autoscaler]);
+    expect(finding).toContain('which has spec.replicas: 1: every apply sets it back to 1 pod (');
+    expect(finding).toContain('the Deployment never above 1 pod for long)');
+  });
+
   it('is not warned about without spec.replicas, nor with it when nothing scales it', () => {
     expect(findings([deployment(), autoscaler])).toEqual([]);
     expect(findings([deployment(2)])).toEqual([]);
