@@ -1,14 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
-import * as manifestsModule from '../lib/checks/manifests.js';
-import { compileStages } from '../lib/compile.js';
-import { ExitCode, ProblemsError, formatProblem } from '../lib/errors.js';
 
 // the readings of a manifests app's files to place what it defines, counted
 vi.mock('../lib/checks/manifests.js', async (original) => {
   const actual = await original<typeof import('../lib/checks/manifests.js')>();
   return { ...actual, includedPlaces: vi.fn(actual.includedPlaces) };
 });
-const includedPlaces = vi.mocked(manifestsModule.includedPlaces);
+
+// the suite keeps a worker's modules between files (isolate: false): the compiler loaded by an earlier file would place
+// with the real includedPlaces, so it is loaded again here (its errors' class with it), with the counted one
+vi.resetModules();
+const { compileStages } = await import('../lib/compile.js');
+const { ExitCode, ProblemsError, formatProblem } = await import('../lib/errors.js');
+const includedPlaces = vi.mocked((await import('../lib/checks/manifests.js')).includedPlaces);
 
 /** The errors `npm run synth` stops at for the stage file `environments/x.yaml` holding `lines`, and its exit code. */
 function refused(lines: readonly string[]): { problems: string[]; exitCode?: number } {

@@ -1,16 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
-import { checkObjects } from '../../lib/checks/index.js';
-import { parseManifests } from '../../lib/checks/manifests.js';
-import { locateFindings } from '../../lib/checks/report.js';
-import { DocumentsReadAgain, SourceFile } from '../../lib/checks/source-file.js';
-import * as readYaml from '../../lib/model/read-yaml.js';
+import type { SourceFile as SourceFileType } from '../../lib/checks/source-file.js';
 
 // the documents SourceFile reads again, counted
 vi.mock('../../lib/model/read-yaml.js', async (original) => {
   const actual = await original<typeof import('../../lib/model/read-yaml.js')>();
   return { ...actual, documentAgain: vi.fn(actual.documentAgain) };
 });
-const readAgain = vi.mocked(readYaml.documentAgain);
+
+// the suite keeps a worker's modules between files (isolate: false): the checks and SourceFile loaded by an earlier file
+// would read again with the real documentAgain, so they are loaded again here, with the counted one
+vi.resetModules();
+const { checkObjects } = await import('../../lib/checks/index.js');
+const { parseManifests } = await import('../../lib/checks/manifests.js');
+const { locateFindings } = await import('../../lib/checks/report.js');
+const { DocumentsReadAgain, SourceFile } = await import('../../lib/checks/source-file.js');
+const readAgain = vi.mocked((await import('../../lib/model/read-yaml.js')).documentAgain);
 
 const text = [
   '# Source: web/templates/cm.yaml',
@@ -45,7 +49,7 @@ describe('a file the yaml library read', () => {
     const block = new SourceFile('f.yaml', text, true);
     const library = new SourceFile('f.yaml', text, false);
     // each reader numbers its documents its own way (the yaml library counts the empty one): the n-th value of each
-    const indexes = (f: SourceFile) => ('values' in f.result ? f.result.values.map((v) => v.index) : []);
+    const indexes = (f: SourceFileType) => ('values' in f.result ? f.result.values.map((v) => v.index) : []);
     expect(indexes(library)).toHaveLength(3);
     const asked: [number, (string | number)[], boolean][] = [
       [0, ['data', 'k'], false],
@@ -101,8 +105,8 @@ describe('the documents read again', () => {
 
   it('are let go beyond their budget, oldest first, and the two asked for last kept whatever their size', () => {
     const twoLists = `${list(20)}\n---\n${list(20)}\n`;
-    const indexesOf = (f: SourceFile) => ('values' in f.result ? f.result.values.map((v) => v.index) : []);
-    const alternately = (f: SourceFile, rounds: number) => {
+    const indexesOf = (f: SourceFileType) => ('values' in f.result ? f.result.values.map((v) => v.index) : []);
+    const alternately = (f: SourceFileType, rounds: number) => {
       for (let i = 0; i < rounds; i++) for (const index of indexesOf(f)) f.locate(index, ['items', i, 'metadata', 'name'], false);
     };
     // a budget of no document: the two asked for last are kept still
