@@ -7,6 +7,7 @@ import { groupKind } from '../k8s.js';
 import { replicasPutBack } from '../model/engines.js';
 import { autoscaledTarget, dropLastAppliedReplicas, scaleTargetOf } from '../model/kinds.js';
 import { asRecord, type KubeObject } from '../model/object.js';
+import { workloadTemplateOf } from '../model/pod-specs.js';
 import { declareHint, namespacedNames } from './declared-names.js';
 import { finder, type Finding } from './finding.js';
 import { listed, type ObjectIndex } from './object-index.js';
@@ -14,9 +15,67 @@ import type { ReferenceOptions } from './references-namespaces.js';
 
 type Obj = Record<string, unknown>;
 
-/** A HorizontalPodAutoscaler's target (`spec.scaleTargetRef`), checked by `checkScaleTarget`. */
-export const checkAutoscaler = (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void =>
-  checkScaleTarget(o, asRecord(asRecord(o.spec)?.scaleTargetRef), ns, index, out, options);
+/**
+ * A HorizontalPodAutoscaler's target (`spec.scaleTargetRef`), checked by `checkScaleTarget`, and, when it scales on CPU
+ * utilization, the target's containers without a CPU request (`checkCpuRequests`).
+ */
+export const checkAutoscaler = (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void => {
+  const workload = checkScaleTarget(o, asRecord(asRecord(o.spec)?.scaleTargetRef), ns, index, out, options);
+  if (workload) checkCpuRequests(o, workload, out);
+};
+
+/**
+ * Where `hpa` scales on CPU utilization (a share of its pods' CPU requests), and of which containers: every container
+ * (autoscaling/v1, whose target is CPU utilization, 80 % unless given; autoscaling/v2 without metrics, which defaults to
+ * the same; or a Resource metric of cpu, Utilization), or the one a ContainerResource metric names.
+ */
+function cpuUtilizationMetrics(hpa: KubeObject): { path: (string | number)[]; container?: string }[] {
+  const spec = asRecord(hpa.spec) ?? {};
+  if (hpa.apiVersion === 'autoscaling/v1')
+    return [{ path: ['spec', spec.targetCPUUtilizationPercentage === undefined ? 'scaleTargetRef' : 'targetCPUUtilizationPercentage'] }];
+  if (hpa.apiVersion !== 'autoscaling/v2' && hpa.apiVersion !== 'autoscaling/v2beta2') return [];
+  const metrics = Array.isArray(spec.metrics) ? spec.metrics : [];
+  if (metrics.length === 0) return [{ path: ['spec', 'scaleTargetRef'] }];
+  return metrics.flatMap((m, i) => {
+    const metric = asRecord(m);
+    const resource = asRecord(
+      metric?.type === 'Resource' ? metric.resource : metric?.type === 'ContainerResource' ? metric.containerResource : undefined,
+    );
+    if (resource?.name !== 'cpu' || asRecord(resource.target)?.type !== 'Utilization') return [];
+    const container = metric?.type === 'ContainerResource' ? resource.container : undefined;
+    if (metric?.type === 'ContainerResource' && typeof container !== 'string') return [];
+    return [{ path: ['spec', 'metrics', i], ...(typeof container === 'string' ? { container } : {}) }];
+  });
+}
+
+/**
+ * An autoscaler on CPU utilization over pods whose containers do not all request CPU (`refs/autoscaler-cpu-request`): the
+ * controller divides each pod's CPU use by its containers' requests, and without one it cannot ("missing request for
+ * cpu"), so it never scales. A CPU limit alone requests as much (the API server sets the request to it).
+ */
+function checkCpuRequests(hpa: KubeObject, workload: KubeObject, out: Finding[]): void {
+  const containers = asRecord(workloadTemplateOf(workload)?.spec)?.containers;
+  if (!Array.isArray(containers)) return;
+  const requestsCpu = (c: Obj) =>
+    asRecord(asRecord(c.resources)?.requests)?.cpu !== undefined || asRecord(asRecord(c.resources)?.limits)?.cpu !== undefined;
+  for (const { path, container } of cpuUtilizationMetrics(hpa)) {
+    const without = containers
+      .map((c) => asRecord(c) ?? {})
+      .filter((c) => (container === undefined || c.name === container) && !requestsCpu(c))
+      .map((c) => `'${String(c.name)}'`);
+    if (without.length === 0) continue;
+    out.push({
+      ...finder(hpa)(
+        'refs/autoscaler-cpu-request',
+        path,
+        `scales ${workload.kind} '${workload.metadata?.name}' on CPU utilization, a share of each pod's CPU request, but its container${without.length === 1 ? '' : 's'} ${listed(without)} request${without.length === 1 ? 's' : ''} no CPU: the autoscaler cannot work the utilization out ("missing request for cpu") and never scales it`,
+        `set resources.requests.cpu on every container of the ${workload.kind}'s pod template (a LimitRange of the namespace that gives a default request does it too)`,
+      ),
+      severity: 'warning',
+    });
+    return;
+  }
+}
 
 /**
  * A KEDA ScaledObject's target: KEDA makes a HorizontalPodAutoscaler of its `scaleTargetRef`, whose kind and apiVersion
@@ -27,6 +86,7 @@ export const checkScaledObject = (o: KubeObject, ns: string, index: ObjectIndex,
   if (target) checkScaleTarget(o, { ...scaleTargetOf(o), kind: target.kind, apiVersion: target.apiVersion }, ns, index, out, options);
 };
 
+/** Checks an autoscaler's target (`ref`); returns the target when the objects make it. */
 function checkScaleTarget(
   o: KubeObject,
   ref: Obj | undefined,
@@ -34,8 +94,8 @@ function checkScaleTarget(
   index: ObjectIndex,
   out: Finding[],
   { engine, sync, existingObjects, written }: ReferenceOptions,
-): void {
-  if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
+): KubeObject | undefined {
+  if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return undefined;
   // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
   // (which has no Deployment: "no matches for kind Deployment in group ''")
   const versioned = typeof ref.apiVersion === 'string' && ref.apiVersion !== '';
@@ -82,7 +142,7 @@ function checkScaleTarget(
     // a Deployment made outside the objects (another release's) may be declared, as one a Rollout's workloadRef names
     const declarable = target === 'apps/Deployment';
     const names = declarable ? namespacedNames(index, 'Deployment', ns, existingObjects) : index.namesOf(target, ns);
-    if (declarable && names.includes(ref.name)) return;
+    if (declarable && names.includes(ref.name)) return undefined;
     out.push(
       finder(o)(
         'refs/scale-target',
@@ -94,6 +154,7 @@ function checkScaleTarget(
       ),
     );
   }
+  return workload;
 }
 
 /** How Flux applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */

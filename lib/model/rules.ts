@@ -472,6 +472,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors:
       'HorizontalPodAutoscaler and kubectl apply (Kubernetes docs: Migrating Deployments and StatefulSets to horizontal autoscaling)',
   },
+  'refs/autoscaler-cpu-request': {
+    short: 'A HorizontalPodAutoscaler on CPU utilization over pods whose containers do not all request CPU (warning)',
+    help: "CPU utilization is each pod's CPU use as a share of its containers' CPU requests: the controller cannot work it out for a pod with a container that requests none (its condition ScalingActive False, FailedGetResourceMetric: \"missing request for cpu\") and never scales. autoscaling/v1 scales on CPU utilization (80 % unless given), autoscaling/v2 too without metrics, and with a Resource (or ContainerResource) metric of cpu whose target is Utilization. A CPU limit alone counts (the API server sets the request to it). Set resources.requests.cpu on every container of the target's pod template (or on the one a ContainerResource metric names); a LimitRange that gives a default request does it too, which the checks cannot see.",
+    mirrors: 'HorizontalPodAutoscaler controller (FailedGetResourceMetric: missing request for cpu)',
+  },
   'refs/volume': {
     short: 'A claim binding a PersistentVolume that does not exist',
     help: 'Fix volumeName or add the PersistentVolume.',

@@ -328,6 +328,67 @@ describe('a workload that an autoscaler scales', () => {
   });
 });
 
+describe('an autoscaler on CPU utilization', () => {
+  const deployment = (...containers: Record<string, unknown>[]): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: containers.map((c, i) => ({ name: `c${i}`, image: 'nginx:1.25', ...c })) },
+      },
+    },
+  });
+  const hpa = (apiVersion: string, spec: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion,
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 5, ...spec },
+  });
+  const cpu = (type: string) => ({ type: 'Resource', resource: { name: 'cpu', target: { type, averageUtilization: 70 } } });
+  const requested = { resources: { requests: { cpu: '100m' } } };
+  const findings = (objects: KubeObject[]) =>
+    checkObjects(objects, { existingNamespaces: ['shop'] })
+      .findings.filter((f) => f.code === 'refs/autoscaler-cpu-request')
+      .map((f) => `${f.severity} ${f.path.join('.')}: ${f.message}\n  hint: ${f.hint}`);
+
+  it('is warned about at its metric when a container of the target requests no CPU: the controller never scales it', () => {
+    expect(findings([deployment(requested, {}), hpa('autoscaling/v2', { metrics: [cpu('Utilization')] })])).toEqual([
+      "warning spec.metrics.0: scales Deployment 'web' on CPU utilization, a share of each pod's CPU request, but its container 'c1' requests no CPU: " +
+        'the autoscaler cannot work the utilization out ("missing request for cpu") and never scales it\n' +
+        "  hint: set resources.requests.cpu on every container of the Deployment's pod template (a LimitRange of the namespace that gives a default request does it too)",
+    ]);
+  });
+
+  it('is warned about for autoscaling/v1 and for autoscaling/v2 without metrics, which scale on CPU utilization by default', () => {
+    expect(findings([deployment({}), hpa('autoscaling/v1')])).toHaveLength(1);
+    expect(findings([deployment({}), hpa('autoscaling/v1', { targetCPUUtilizationPercentage: 60 })])[0]).toMatch(
+      /^warning spec\.targetCPUUtilizationPercentage: /,
+    );
+    expect(findings([deployment({}), hpa('autoscaling/v2')])[0]).toMatch(/^warning spec\.scaleTargetRef: /);
+  });
+
+  it('is not warned about when every container requests CPU or limits it (the request is then the limit), nor on other metrics', () => {
+    expect(
+      findings([deployment(requested, { resources: { limits: { cpu: '1' } } }), hpa('autoscaling/v2', { metrics: [cpu('Utilization')] })]),
+    ).toEqual([]);
+    expect(findings([deployment({}), hpa('autoscaling/v2', { metrics: [cpu('AverageValue')] })])).toEqual([]);
+    const memory = { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 70 } } };
+    expect(findings([deployment({}), hpa('autoscaling/v2', { metrics: [memory] })])).toEqual([]);
+  });
+
+  it('looks only at the container a ContainerResource metric names', () => {
+    const on = (container: string) => ({
+      type: 'ContainerResource',
+      containerResource: { name: 'cpu', container, target: { type: 'Utilization', averageUtilization: 70 } },
+    });
+    expect(findings([deployment(requested, {}), hpa('autoscaling/v2', { metrics: [on('c0')] })])).toEqual([]);
+    expect(findings([deployment(requested, {}), hpa('autoscaling/v2', { metrics: [on('c1')] })])).toHaveLength(1);
+  });
+});
+
 describe('the hint for a namespace nobody creates', () => {
   const map: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team-a' } };
   const hintOf = (options: CheckOptions) => checkObjects([map], options).findings.find((f) => f.code === 'refs/namespace')?.hint;
