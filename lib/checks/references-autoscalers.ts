@@ -1,7 +1,9 @@
 /**
  * Autoscalers' references (a HorizontalPodAutoscaler's, a KEDA ScaledObject's): the target that is
- * not there (`refs/scale-target`), and one that writes spec.replicas, which every apply sets back
- * against the autoscaler (`refs/autoscaled-replicas`). One of references.ts's kind checks (`BY_KIND`).
+ * not there (`refs/scale-target`), one that writes spec.replicas, which every apply sets back
+ * against the autoscaler (`refs/autoscaled-replicas`), and, for a HorizontalPodAutoscaler on CPU
+ * utilization, a target whose containers do not all request CPU (`refs/autoscaler-cpu-request`).
+ * One of references.ts's kind checks (`BY_KIND`).
  */
 import { groupKind } from '../k8s.js';
 import { replicasPutBack } from '../model/engines.js';
