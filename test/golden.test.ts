@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,11 +24,20 @@ describe('the committed output', () => {
   });
 
   it('is checked out with LF line endings where git converts them (core.autocrlf=true, as on Windows), so it still equals a synthesis', () => {
+    // a repository of dist/ and .gitattributes as they are here (a copy of this one may have no commit yet), cloned as Windows does
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-autocrlf-'));
     try {
+      const source = join(dir, 'source');
       const clone = join(dir, 'clone');
-      execFileSync('git', ['clone', '-q', '-c', 'core.autocrlf=true', '--depth', '1', `file://${REPO}`, clone], { stdio: 'pipe' });
-      const eols = execFileSync('git', ['ls-files', '--eol', '--', DIST_DIR], { cwd: clone, encoding: 'utf8' })
+      cpSync(join(REPO, DIST_DIR), join(source, DIST_DIR), { recursive: true });
+      if (existsSync(join(REPO, '.gitattributes'))) cpSync(join(REPO, '.gitattributes'), join(source, '.gitattributes'));
+      const git = (cwd: string, ...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' });
+      git(source, 'init', '-q');
+      git(source, 'add', '-A');
+      git(source, 'commit', '-q', '-m', 'dist');
+      git(dir, 'clone', '-q', '-c', 'core.autocrlf=true', source, clone);
+      const eols = git(clone, 'ls-files', '--eol', '--', DIST_DIR)
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => l.split(/\s+/)[1]);
