@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from './model/object.js';
 import { rollsOut } from './config-rollouts.js';
-import { IMMUTABLE_SPEC } from './immutable-fields.js';
+import { immutableChanges } from './immutable-fields.js';
 import type { Relabeled } from './synth/inventory-changes.js';
 
 /** The label of an object's release (lib/model/labels.ts `standardLabels`). */
@@ -27,16 +27,6 @@ function withoutVersion(value: unknown): unknown {
   );
 }
 
-/**
- * Whether a field of `now`'s spec that the API server refuses to change (IMMUTABLE_SPEC: a Job's template) differs from `old`'s:
- * such a change, its release label alone, is no relabel but an apply refused until the object is deleted (output/immutable-field).
- */
-const immutableDiffers = (old: KubeObject, now: KubeObject) => {
-  const fields = typeof now.kind === 'string' && Object.hasOwn(IMMUTABLE_SPEC, now.kind) ? IMMUTABLE_SPEC[now.kind]! : [];
-  const spec = (o: KubeObject) => (o.spec !== null && typeof o.spec === 'object' ? (o.spec as Record<string, unknown>) : {});
-  return fields.some((k) => !isDeepStrictEqual(spec(old)[k], spec(now)[k]));
-};
-
 const versionOf = (o: KubeObject) => {
   const labels = o.metadata?.labels as Record<string, unknown> | undefined;
   const v = labels?.[VERSION_LABEL];
@@ -47,7 +37,7 @@ const versionOf = (o: KubeObject) => {
  * Of the `changed` keys, those whose object as it was (`before`) and as it is (`after`) differ only in `VERSION_LABEL`,
  * with one value before and one after on the object itself, and whose pods the change does not replace (`rollsOut`: a
  * Deployment whose template's label changes rolls out, so it is a change like any other), nor refuses (a Job's template is
- * immutable: `immutableDiffers`); grouped by that change, each
+ * immutable: `immutableChanges`, lib/immutable-fields.ts, which output/immutable-field says); grouped by that change, each
  * group's keys in the order of `changed`. Keys whose objects are not given are left out.
  */
 export function relabeledOnly(
@@ -62,7 +52,8 @@ export function relabeledOnly(
     if (!old || !now) continue;
     const [from, to] = [versionOf(old), versionOf(now)];
     if (from === undefined || to === undefined || from === to) continue;
-    if (rollsOut(old, now) || immutableDiffers(old, now) || !isDeepStrictEqual(withoutVersion(old), withoutVersion(now))) continue;
+    if (rollsOut(old, now) || immutableChanges(old, now, []).length > 0 || !isDeepStrictEqual(withoutVersion(old), withoutVersion(now)))
+      continue;
     const id = `${from}\0${to}`;
     const group = groups.get(id) ?? { from, to, keys: [] };
     group.keys.push(key);
